@@ -1,0 +1,459 @@
+#!/usr/bin/python3
+"""Plot a run directory written by `cllnsim train`.
+
+Usage: /usr/bin/python3 scripts/plot_run.py RUN_DIR [--out DIR]
+
+Reads results.json, history.csv and gates.csv from RUN_DIR and writes, into DIR (default RUN_DIR):
+  learning_curve.png  train/test MSE per epoch (log scale) and accuracy when the task has one
+  gates.png           every edge's gate voltage per epoch
+  network.png         the lattice: edge width ~ conductance, edge colour = gate change since epoch 0
+A missing or malformed input file is reported on stderr, naming the file, with exit status 2.
+"""
+
+import argparse
+import csv
+import json
+import math
+import os
+import sys
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
+from matplotlib import colors, cm  # noqa: E402
+from matplotlib.collections import LineCollection  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
+
+DPI = 120
+HISTORY_COLUMNS = ["epoch", "train_mse", "train_accuracy", "test_mse", "test_accuracy"]
+
+# How each node role is drawn: (label in the legend, marker, face colour).
+ROLE_STYLES = {
+    "input": ("input", "s", "#1f77b4"),
+    "rail": ("rail", "D", "#d62728"),
+    "ground": ("ground", "v", "#404040"),
+    "output_plus": ("output +", "^", "#2ca02c"),
+    "output_minus": ("output \u2212", "^", "#9467bd"),
+    "hidden": ("hidden", "o", "white"),
+}
+
+MAX_EDGE_WIDTH = 7.0  # points, for the most conductive edge
+MIN_EDGE_WIDTH = 0.8  # points, so that near-zero conductances stay visible
+WRAP_STUB_LENGTH = 0.45  # lattice spacings a wrap-around stub reaches beyond the border
+WRAP_LINE_STYLE = (0, (2, 1))  # dashes, in units of the line width
+WRAP_TIP_MARKERS = {(1, 0): ">", (-1, 0): "<", (0, 1): "^", (0, -1): "v"}
+LATTICE_BACKGROUND = "#e4e4e4"  # grey, so that the white middle of the colour map stays visible
+
+
+class RunDataError(Exception):
+    """A run file is missing or malformed; the message names the file."""
+
+    def __init__(self, path, problem):
+        super().__init__(f"{path}: {problem}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading the run directory
+
+
+def read_text(path):
+    try:
+        with open(path, encoding="utf-8", newline="") as file:
+            return file.read()
+    except FileNotFoundError:
+        raise RunDataError(path, "file not found") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise RunDataError(path, f"cannot read: {error}") from None
+
+
+def require(condition, path, problem):
+    if not condition:
+        raise RunDataError(path, problem)
+
+
+def require_field(mapping, key, expected_types, path, where):
+    """Returns mapping[key], checking that it exists and has one of `expected_types`."""
+    require(isinstance(mapping, dict), path, f"{where} is not a JSON object")
+    require(key in mapping, path, f"{where} has no \"{key}\"")
+    value = mapping[key]
+    is_bool = isinstance(value, bool)
+    type_ok = isinstance(value, expected_types) and (bool in expected_types or not is_bool)
+    names = " or ".join(t.__name__ for t in expected_types)
+    require(type_ok, path, f"{where}.{key} should be {names}, found {value!r}")
+    return value
+
+
+def read_grid_position(value, path, where):
+    ok = (isinstance(value, list) and len(value) == 2
+          and all(isinstance(v, int) and not isinstance(v, bool) for v in value))
+    require(ok, path, f"{where} should be [row, col], found {value!r}")
+    return tuple(value)
+
+
+def read_node(node, path, where):
+    role = require_field(node, "role", (str,), path, where)
+    require(role in ROLE_STYLES, path,
+            f"{where}.role \"{role}\" is not one of {', '.join(ROLE_STYLES)}")
+    return {
+        "name": require_field(node, "name", (str,), path, where),
+        "row": require_field(node, "row", (int,), path, where),
+        "col": require_field(node, "col", (int,), path, where),
+        "role": role,
+    }
+
+
+def read_edge(edge, path, where):
+    return {
+        "a": read_grid_position(require_field(edge, "a", (list,), path, where), path, f"{where}.a"),
+        "b": read_grid_position(require_field(edge, "b", (list,), path, where), path, f"{where}.b"),
+        "wraps": require_field(edge, "wraps", (bool,), path, where),
+        "conductance": float(
+            require_field(edge, "conductance_siemens", (int, float), path, where)),
+    }
+
+
+def read_results(path):
+    try:
+        results = json.loads(read_text(path))
+    except json.JSONDecodeError as error:
+        raise RunDataError(path, f"not valid JSON: {error}") from None
+    network = require_field(results, "network", (dict,), path, "the top level")
+    nodes = require_field(network, "nodes", (list,), path, "network")
+    edges = require_field(network, "edges", (list,), path, "network")
+    return {
+        "name": require_field(results, "name", (str,), path, "the top level"),
+        "status": results.get("status", "completed"),
+        "rows": require_field(network, "rows", (int,), path, "network"),
+        "cols": require_field(network, "cols", (int,), path, "network"),
+        "nodes": [read_node(n, path, f"network.nodes[{i}]") for i, n in enumerate(nodes)],
+        "edges": [read_edge(e, path, f"network.edges[{i}]") for i, e in enumerate(edges)],
+    }
+
+
+def read_csv_rows(path):
+    """Returns (header, rows), checking that every row is as wide as the header."""
+    rows = list(csv.reader(read_text(path).splitlines()))
+    require(rows, path, "the file is empty")
+    header, body = rows[0], rows[1:]
+    require(body, path, "no data rows after the header")
+    for line_number, row in enumerate(body, start=2):
+        require(len(row) == len(header), path,
+                f"line {line_number} has {len(row)} cells but the header has {len(header)}")
+    return header, body
+
+
+def parse_number(text, path, line_number, column, allow_empty=False):
+    if allow_empty and text == "":
+        return math.nan
+    try:
+        return float(text)
+    except ValueError:
+        raise RunDataError(
+            path, f"line {line_number}, column {column}: \"{text}\" is not a number") from None
+
+
+def read_history(path):
+    """Returns {column: [value per epoch]}; empty accuracy cells become NaN."""
+    header, body = read_csv_rows(path)
+    missing = [c for c in HISTORY_COLUMNS if c not in header]
+    require(not missing, path, f"the header lacks column(s) {', '.join(missing)}")
+    history = {}
+    for column in HISTORY_COLUMNS:
+        index = header.index(column)
+        history[column] = [
+            parse_number(row[index], path, line_number, column, column.endswith("accuracy"))
+            for line_number, row in enumerate(body, start=2)
+        ]
+    return history
+
+
+def read_gates(path, edge_count):
+    """Returns (epochs, gates) with gates[k][e] the gate voltage of edge e after epochs[k]."""
+    header, body = read_csv_rows(path)
+    expected = ["epoch"] + [f"g{e}" for e in range(edge_count)]
+    require(header == expected, path,
+            f"the header should be epoch,g0,...,g{edge_count - 1} "
+            f"(one column per edge of results.json), found {len(header) - 1} gate column(s)")
+    epochs, gates = [], []
+    for line_number, row in enumerate(body, start=2):
+        epochs.append(parse_number(row[0], path, line_number, "epoch"))
+        gates.append([parse_number(cell, path, line_number, header[i + 1])
+                      for i, cell in enumerate(row[1:])])
+    return epochs, gates
+
+
+# ---------------------------------------------------------------------------------------------
+# Plots
+
+
+def run_title(results, what):
+    failed = " (failed run)" if results["status"] == "failed" else ""
+    return f"{results['name']}{failed}: {what}"
+
+
+def positive_or_nan(values):
+    """Log axes cannot show values <= 0; they become gaps instead of distorting the scale."""
+    return [v if v > 0 else math.nan for v in values]
+
+
+def has_values(values):
+    return any(not math.isnan(v) for v in values)
+
+
+def final_value(values):
+    finite = [v for v in values if not math.isnan(v)]
+    return finite[-1] if finite else math.nan
+
+
+def plot_series(axes, epochs, values, label, color, unit):
+    if not has_values(values):
+        return
+    marker = "o" if len(epochs) <= 30 else None
+    axes.plot(epochs, values, color=color, marker=marker, markersize=3, linewidth=1.6,
+              label=f"{label} (final {final_value(values):.3g}{unit})")
+
+
+def plot_learning_curve(results, history, out_path):
+    epochs = history["epoch"]
+    show_accuracy = has_values(history["train_accuracy"]) or has_values(history["test_accuracy"])
+    panel_count = 2 if show_accuracy else 1
+    figure, panels = plt.subplots(panel_count, 1, sharex=True, squeeze=False,
+                                  figsize=(8, 3.6 * panel_count + 0.8))
+    mse_axes = panels[0][0]
+    plot_series(mse_axes, epochs, positive_or_nan(history["train_mse"]), "train", "C0", " V²")
+    plot_series(mse_axes, epochs, positive_or_nan(history["test_mse"]), "test", "C1", " V²")
+    mse_axes.set_yscale("log")
+    mse_axes.set_ylabel("MSE (V²)")
+    mse_axes.set_title(run_title(results, "learning curve"))
+    if show_accuracy:
+        accuracy_axes = panels[1][0]
+        plot_series(accuracy_axes, epochs, history["train_accuracy"], "train", "C0", "")
+        plot_series(accuracy_axes, epochs, history["test_accuracy"], "test", "C1", "")
+        accuracy_axes.set_ylim(-0.03, 1.03)
+        accuracy_axes.set_ylabel("accuracy")
+    for row in panels:
+        row[0].grid(True, which="major", alpha=0.35)
+        row[0].legend(loc="best")
+    panels[-1][0].set_xlabel("epoch (0 = before training)")
+    figure.tight_layout()
+    save(figure, out_path)
+
+
+def plot_gates(results, epochs, gates, out_path):
+    edge_count = len(gates[0])
+    figure, axes = plt.subplots(figsize=(9, 5))
+    colormap = plt.get_cmap("viridis")
+    norm = colors.Normalize(vmin=0, vmax=max(edge_count - 1, 1))
+    for edge in range(edge_count):
+        axes.plot(epochs, [row[edge] for row in gates], color=colormap(norm(edge)),
+                  linewidth=0.9, alpha=0.85)
+    colorbar = figure.colorbar(cm.ScalarMappable(norm=norm, cmap=colormap), ax=axes, pad=0.02)
+    colorbar.set_label("edge index")
+    axes.set_xlabel("epoch (0 = initial)")
+    axes.set_ylabel("gate voltage (V)")
+    axes.set_title(run_title(results, f"gate voltages of {edge_count} edges"))
+    axes.grid(True, alpha=0.35)
+    figure.tight_layout()
+    save(figure, out_path)
+
+
+def lattice_point(row, col):
+    return (col, -row)
+
+
+def wrap_stub_directions(a, b):
+    """Outward unit directions (dx, dy) of the two stubs that draw a wrap-around edge a-b.
+
+    A wrap along a row joins the last column to the first: the stub at the larger column points
+    right, the other left. A wrap along a column joins the last row (drawn lowest) to the first.
+    """
+    if a[0] == b[0]:
+        a_right = a[1] >= b[1]
+        return ((1, 0), (-1, 0)) if a_right else ((-1, 0), (1, 0))
+    a_lower = a[0] > b[0]
+    return ((0, -1), (0, 1)) if a_lower else ((0, 1), (0, -1))
+
+
+def wrap_stubs(edge):
+    """The two stubs (start, tip, direction) that leave a wrap-around edge's ends outward."""
+    stubs = []
+    ends = (lattice_point(*edge["a"]), lattice_point(*edge["b"]))
+    for point, (dx, dy) in zip(ends, wrap_stub_directions(edge["a"], edge["b"])):
+        tip = (point[0] + dx * WRAP_STUB_LENGTH, point[1] + dy * WRAP_STUB_LENGTH)
+        stubs.append((point, tip, (dx, dy)))
+    return stubs
+
+
+def edge_segments(edge):
+    """The line segments that draw one edge: one across, or two outward stubs if it wraps."""
+    if edge["wraps"]:
+        return [(start, tip) for start, tip, _ in wrap_stubs(edge)]
+    return [(lattice_point(*edge["a"]), lattice_point(*edge["b"]))]
+
+
+def edge_width(conductance, max_conductance):
+    if max_conductance <= 0:
+        return MIN_EDGE_WIDTH
+    return max(MIN_EDGE_WIDTH, MAX_EDGE_WIDTH * conductance / max_conductance)
+
+
+def format_siemens(value):
+    for scale, prefix in ((1, ""), (1e-3, "m"), (1e-6, "µ"), (1e-9, "n")):
+        if abs(value) >= scale:
+            return f"{value / scale:.3g} {prefix}S"
+    return f"{value:.3g} S"
+
+
+def draw_edges(axes, edges, gate_changes, norm, colormap):
+    """Draws every edge as coloured segments; wrap-around stubs are dashed."""
+    max_conductance = max((e["conductance"] for e in edges), default=0.0)
+    for wraps, style in ((False, "solid"), (True, WRAP_LINE_STYLE)):
+        segments, widths, changes = [], [], []
+        for edge, change in zip(edges, gate_changes):
+            if edge["wraps"] != wraps:
+                continue
+            for segment in edge_segments(edge):
+                segments.append(segment)
+                widths.append(edge_width(edge["conductance"], max_conductance))
+                changes.append(change)
+        lines = LineCollection(segments, linewidths=widths, cmap=colormap, norm=norm,
+                               linestyles=style, capstyle="butt", zorder=1)
+        lines.set_array(changes)
+        axes.add_collection(lines)
+    return max_conductance
+
+
+def draw_wrap_tips(axes, edges):
+    """An arrowhead at the outer end of every wrap-around stub: the edge continues opposite."""
+    for edge in (e for e in edges if e["wraps"]):
+        for _, tip, direction in wrap_stubs(edge):
+            axes.plot(*tip, marker=WRAP_TIP_MARKERS[direction], markersize=6, color="#303030",
+                      linestyle="none", zorder=2)
+
+
+def draw_nodes(axes, nodes):
+    for role, (label, marker, color) in ROLE_STYLES.items():
+        members = [n for n in nodes if n["role"] == role]
+        if not members:
+            continue
+        points = [lattice_point(n["row"], n["col"]) for n in members]
+        size = 60 if role == "hidden" else 150
+        axes.scatter([p[0] for p in points], [p[1] for p in points], s=size, marker=marker,
+                     color=color, edgecolors="black", linewidths=0.8, zorder=3, label=label)
+        if role == "hidden":
+            continue
+        for node, (x, y) in zip(members, points):
+            axes.annotate(node["name"], (x, y), xytext=(8, 8), textcoords="offset points",
+                          fontsize=9, zorder=4,
+                          bbox={"boxstyle": "round,pad=0.2", "facecolor": "white",
+                                "edgecolor": "#808080", "linewidth": 0.5, "alpha": 0.9})
+
+
+def edge_legend_handles(max_conductance, has_wraps):
+    handles = [Line2D([], [], color="#707070", linewidth=edge_width(g, max_conductance),
+                      label=f"g = {format_siemens(g)}")
+               for g in (max_conductance, max_conductance / 4) if max_conductance > 0]
+    if has_wraps:
+        handles.append(Line2D([], [], color="#707070", linewidth=2, linestyle=WRAP_LINE_STYLE,
+                              marker=">", markevery=[1], markersize=6,
+                              markerfacecolor="#303030", markeredgecolor="#303030",
+                              label="wrap-around edge,\ncontinues on the\nopposite border"))
+    return handles
+
+
+def style_lattice_axes(axes, rows, cols, has_wraps):
+    margin = (WRAP_STUB_LENGTH if has_wraps else 0) + 0.3
+    axes.set_xlim(-margin, cols - 1 + margin)
+    axes.set_ylim(-(rows - 1) - margin, margin)
+    axes.set_aspect("equal")
+    axes.set_facecolor(LATTICE_BACKGROUND)
+    axes.set_xticks(range(cols))
+    axes.set_yticks([-r for r in range(rows)], [str(r) for r in range(rows)])
+    axes.set_xlabel("column")
+    axes.set_ylabel("row")
+    axes.tick_params(length=0)
+    for spine in axes.spines.values():
+        spine.set_visible(False)
+
+
+def add_network_legends(axes, max_conductance, has_wraps):
+    node_legend = axes.legend(title="nodes", loc="upper left", bbox_to_anchor=(1.03, 1.0),
+                              fontsize=9, borderaxespad=0)
+    axes.add_artist(node_legend)
+    axes.legend(handles=edge_legend_handles(max_conductance, has_wraps),
+                title="edges (width ∝ conductance)", loc="lower left",
+                bbox_to_anchor=(1.03, 0.0), fontsize=9, title_fontsize=9, borderaxespad=0,
+                handlelength=3)
+
+
+def plot_network(results, gates, out_path):
+    rows, cols, edges = results["rows"], results["cols"], results["edges"]
+    gate_changes = [last - first for first, last in zip(gates[0], gates[-1])]
+    largest_change = max((abs(c) for c in gate_changes), default=0.0) or 1e-3
+    norm = colors.Normalize(vmin=-largest_change, vmax=largest_change)
+    colormap = plt.get_cmap("RdBu_r")
+
+    figure, axes = plt.subplots(figsize=(max(8.0, 1.3 * cols + 4.5), max(6.0, 1.3 * rows + 2.5)))
+    max_conductance = draw_edges(axes, edges, gate_changes, norm, colormap)
+    draw_wrap_tips(axes, edges)
+    draw_nodes(axes, results["nodes"])
+    has_wraps = any(e["wraps"] for e in edges)
+    style_lattice_axes(axes, rows, cols, has_wraps)
+    add_network_legends(axes, max_conductance, has_wraps)
+    colorbar_axes = axes.inset_axes([0.05, -0.16, 0.9, 0.035])  # under the lattice, as wide
+    colorbar = figure.colorbar(cm.ScalarMappable(norm=norm, cmap=colormap), cax=colorbar_axes,
+                               orientation="horizontal")
+    colorbar.set_label("gate change from epoch 0 to the last epoch (V)")
+    axes.set_title(run_title(results, f"{rows}×{cols} lattice after the last epoch"))
+    save(figure, out_path)
+
+
+def save(figure, path):
+    try:
+        figure.savefig(path, dpi=DPI, bbox_inches="tight")
+    except OSError as error:
+        raise RunDataError(path, f"cannot write: {error.strerror or error}") from None
+    finally:
+        plt.close(figure)
+    print(path)
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def parse_arguments():
+    parser = argparse.ArgumentParser(description="Plot a run directory written by cllnsim train.")
+    parser.add_argument("run_dir", help="the run directory (results.json, history.csv, gates.csv)")
+    parser.add_argument("--out", help="folder for the PNG files (default: RUN_DIR)")
+    return parser.parse_args()
+
+
+def make_output_folder(path):
+    try:
+        os.makedirs(path, exist_ok=True)
+    except OSError as error:
+        raise RunDataError(path, f"cannot create the output folder: {error.strerror}") from None
+
+
+def main():
+    arguments = parse_arguments()
+    run_dir = arguments.run_dir
+    out_dir = arguments.out or run_dir
+    try:
+        results = read_results(os.path.join(run_dir, "results.json"))
+        history = read_history(os.path.join(run_dir, "history.csv"))
+        epochs, gates = read_gates(os.path.join(run_dir, "gates.csv"), len(results["edges"]))
+        make_output_folder(out_dir)
+        plot_learning_curve(results, history, os.path.join(out_dir, "learning_curve.png"))
+        plot_gates(results, epochs, gates, os.path.join(out_dir, "gates.png"))
+        plot_network(results, gates, os.path.join(out_dir, "network.png"))
+    except RunDataError as error:
+        print(f"plot_run.py: error: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

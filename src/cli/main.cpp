@@ -1,0 +1,56 @@
+#include <boost/program_options/errors.hpp>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "cli/commands.h"
+#include "core/error.h"
+
+namespace {
+
+const char* const kUsage =
+    "usage: cllnsim <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  train CONFIG [--out DIR] [--set PATH=VALUE]... [--quiet]\n"
+    "                          train and evaluate a network inside libngspice\n"
+    "  netlist CONFIG [-o FILE] [--set PATH=VALUE]...\n"
+    "                          write the standalone netlist of the whole run (ngspice -b)\n"
+    "\n"
+    "  cllnsim <command> --help   options of a command\n"
+    "  cllnsim --version          versions of cllnsim and libngspice\n"
+    "\n"
+    "exit codes: 0 success, 2 bad command line, config or data, 3 simulation failure\n";
+
+int dispatch(const std::vector<std::string>& args) {
+  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    std::cout << kUsage;
+    return args.empty() ? 2 : 0;
+  }
+  if (args[0] == "--version") {
+    std::cout << cllnsim::cli::version_text() << "\n";
+    return 0;
+  }
+  const std::vector<std::string> rest(args.begin() + 1, args.end());
+  if (args[0] == "train") return cllnsim::cli::train_command(rest);
+  if (args[0] == "netlist") return cllnsim::cli::netlist_command(rest);
+  throw cllnsim::input_error("unknown command '" + args[0] + "' (see cllnsim --help)");
+}
+
+}  // namespace
+
+// The one place where errors become exit codes.
+int main(int argc, char** argv) {
+  try {
+    return dispatch(std::vector<std::string>(argv + 1, argv + argc));
+  } catch (const cllnsim::Error& error) {
+    std::cerr << "cllnsim: error: " << error.what() << "\n";
+    return static_cast<int>(error.code());
+  } catch (const boost::program_options::error& error) {
+    std::cerr << "cllnsim: error: " << error.what() << " (see --help)\n";
+    return static_cast<int>(cllnsim::ExitCode::bad_input);
+  } catch (const std::exception& error) {
+    std::cerr << "cllnsim: internal error: " << error.what() << "\n";
+    return 1;
+  }
+}

@@ -1,0 +1,61 @@
+#include <boost/program_options.hpp>
+#include <iostream>
+#include <sstream>
+
+#include "cli/commands.h"
+#include "core/error.h"
+#include "io/atomic_file.h"
+#include "netlist/netlist.h"
+#include "protocol/experiment.h"
+#include "protocol/trainer.h"
+
+namespace po = boost::program_options;
+
+namespace cllnsim::cli {
+namespace {
+
+const char* const kNetlistUsage =
+    "usage: cllnsim netlist CONFIG [-o FILE] [--set PATH=VALUE]...\n"
+    "Writes the standalone netlist of the run CONFIG describes: the whole training schedule as\n"
+    "PWL sources, so `ngspice -b FILE` replays the run and prints the final gate voltages.\n";
+
+}  // namespace
+
+int netlist_command(const std::vector<std::string>& args) {
+  po::options_description options("netlist options");
+  options.add_options()("help,h", "show this help")(
+      "output,o", po::value<std::string>(), "netlist file (default: standard output)")(
+      "set", po::value<std::vector<std::string>>()->composing(),
+      "override a config key: --set training.epochs=10");
+  po::options_description hidden;
+  hidden.add_options()("config", po::value<std::string>());
+  po::options_description all;
+  all.add(options).add(hidden);
+  po::positional_options_description positional;
+  positional.add("config", 1);
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
+  po::notify(vm);
+  std::ostringstream option_text;
+  option_text << options;
+  if (print_help_if_asked(vm.count("help"), kNetlistUsage, option_text.str())) return 0;
+  if (!vm.count("config")) throw input_error("netlist: no CONFIG given (see cllnsim netlist --help)");
+
+  const auto overrides = parse_overrides(
+      vm.count("set") ? vm["set"].as<std::vector<std::string>>() : std::vector<std::string>{});
+  const protocol::Experiment experiment = protocol::prepare(vm["config"].as<std::string>(), overrides);
+  const auto gates = protocol::initial_gates(experiment.config, experiment.network.edges().size());
+  const netlist::Netlist netlist =
+      netlist::generate(experiment.config, experiment.network, experiment.edge, gates,
+                        protocol::replay_signals(experiment.config, experiment.data));
+  std::string text;
+  for (const auto& line : netlist.lines) text += line + "\n";
+  if (vm.count("output")) {
+    io::write_file_atomically(vm["output"].as<std::string>(), text);
+  } else {
+    std::cout << text;
+  }
+  return 0;
+}
+
+}  // namespace cllnsim::cli

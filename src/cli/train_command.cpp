@@ -1,0 +1,101 @@
+#include <unistd.h>
+
+#include <boost/program_options.hpp>
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+
+#include "cli/commands.h"
+#include "core/error.h"
+#include "io/csv.h"
+#include "protocol/experiment.h"
+#include "results/run_directory.h"
+#include "results/training_run.h"
+
+namespace po = boost::program_options;
+
+namespace cllnsim::cli {
+namespace {
+
+const char* const kTrainUsage =
+    "usage: cllnsim train CONFIG [--out DIR] [--set PATH=VALUE]... [--quiet]\n"
+    "Trains and evaluates the network CONFIG describes, inside libngspice, and writes the run\n"
+    "directory (results.json, history.csv, gates.csv, netlist.cir).\n";
+
+std::string accuracy_text(const protocol::Metrics& metrics) {
+  return metrics.accuracy ? io::format_number(*metrics.accuracy) : "n/a";
+}
+
+// One self-overwriting progress line on stderr: epoch, loss, elapsed and estimated time left.
+class ProgressLine {
+ public:
+  explicit ProgressLine(int epochs) : epochs_(epochs), started_(std::chrono::steady_clock::now()) {}
+
+  void update(const protocol::EpochRecord& record) {
+    if (record.evaluated) last_ = record;
+    const double elapsed =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+    const double left = record.epoch > 0 ? elapsed / record.epoch * (epochs_ - record.epoch) : 0;
+    std::fprintf(stderr, "\repoch %d/%d  train mse %.3g V^2  accuracy %s  elapsed %.1f s  ETA %.1f s ",
+                 record.epoch, epochs_, last_.train.mse, accuracy_text(last_.train).c_str(),
+                 elapsed, left);
+    if (record.epoch == epochs_) std::fprintf(stderr, "\n");
+  }
+
+ private:
+  int epochs_;
+  std::chrono::steady_clock::time_point started_;
+  protocol::EpochRecord last_;
+};
+
+}  // namespace
+
+int train_command(const std::vector<std::string>& args) {
+  po::options_description options("train options");
+  options.add_options()("help,h", "show this help")(
+      "out", po::value<std::string>(), "run directory (default runs/<name>-<timestamp>)")(
+      "set", po::value<std::vector<std::string>>()->composing(),
+      "override a config key: --set training.eta=0.5 (VALUE parsed as JSON, else a string)")(
+      "quiet,q", "no progress on stderr");
+  po::options_description hidden;
+  hidden.add_options()("config", po::value<std::string>());
+  po::options_description all;
+  all.add(options).add(hidden);
+  po::positional_options_description positional;
+  positional.add("config", 1);
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
+  po::notify(vm);
+  std::ostringstream option_text;
+  option_text << options;
+  if (print_help_if_asked(vm.count("help"), kTrainUsage, option_text.str())) return 0;
+  if (!vm.count("config")) throw input_error("train: no CONFIG given (see cllnsim train --help)");
+
+  const auto overrides = parse_overrides(
+      vm.count("set") ? vm["set"].as<std::vector<std::string>>() : std::vector<std::string>{});
+  const protocol::Experiment experiment = protocol::prepare(vm["config"].as<std::string>(), overrides);
+  const std::filesystem::path out = vm.count("out") ? std::filesystem::path(vm["out"].as<std::string>())
+                                                    : results::default_run_directory(experiment.config);
+
+  const bool show_progress = !vm.count("quiet") && ::isatty(STDERR_FILENO);
+  ProgressLine progress(experiment.config.training.epochs);
+  const results::TrainingOutcome outcome = results::run_training(
+      experiment, out, [&](const protocol::EpochRecord& record) {
+        if (show_progress) progress.update(record);
+      });
+
+  const auto& summary = outcome.summary;
+  std::cout << "run " << experiment.config.name << " (seed " << experiment.config.seed
+            << "): " << summary.epochs << " epochs\n"
+            << "  train: accuracy " << accuracy_text(summary.train) << ", mse "
+            << io::format_number(summary.train.mse) << " V^2\n"
+            << "  test:  accuracy " << accuracy_text(summary.test) << ", mse "
+            << io::format_number(summary.test.mse) << " V^2"
+            << (experiment.data.test_is_train ? " (test set = training set)" : "") << "\n"
+            << "  wall time " << outcome.wall_seconds << " s, simulated time "
+            << summary.simulated_seconds << " s, " << summary.time_points << " time points\n"
+            << "  run directory: " << outcome.run_directory.string() << "\n";
+  return 0;
+}
+
+}  // namespace cllnsim::cli

@@ -1,0 +1,408 @@
+#include "config/config.h"
+
+#include <algorithm>
+#include <array>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+#include "config/diagnostics.h"
+#include "config/json_path.h"
+#include "config/json_reader.h"
+#include "config/overrides.h"
+#include "core/error.h"
+
+namespace cllnsim::config {
+namespace {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+constexpr NumberRule kAnyNumber{"a number", [](double) { return true; }};
+constexpr NumberRule kPositive{"a number > 0", [](double x) { return x > 0; }};
+constexpr NumberRule kFraction{"a number in (0, 1]", [](double x) { return x > 0 && x <= 1; }};
+
+// Character classes of the string rules below; ASCII only, whatever the locale.
+bool is_lower(char c) { return c >= 'a' && c <= 'z'; }
+bool is_letter(char c) { return is_lower(c) || (c >= 'A' && c <= 'Z'); }
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_identifier_start(char c) { return is_letter(c) || c == '_'; }
+bool is_identifier_char(char c) { return is_identifier_start(c) || is_digit(c); }
+bool is_node_name_char(char c) { return is_lower(c) || is_digit(c) || c == '_'; }
+bool is_run_name_char(char c) { return is_identifier_char(c) || c == '.' || c == '-'; }
+bool is_space(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
+
+// Non-empty, with a first character passing `first` and the others passing `rest`.
+bool is_word(std::string_view text, bool (*first)(char), bool (*rest)(char)) {
+  return !text.empty() && first(text.front()) && std::all_of(text.begin() + 1, text.end(), rest);
+}
+
+bool is_run_name(std::string_view text) {
+  return is_word(text, is_run_name_char, is_run_name_char);
+}
+bool is_node_name(std::string_view text) { return is_word(text, is_lower, is_node_name_char); }
+bool is_identifier(std::string_view text) {
+  return is_word(text, is_identifier_start, is_identifier_char);
+}
+bool is_spaceless(std::string_view text) {
+  return !text.empty() && std::none_of(text.begin(), text.end(), is_space);
+}
+bool is_non_empty(std::string_view text) { return !text.empty(); }
+
+constexpr StringRule kRunName{"a name matching [A-Za-z0-9_.-]+", is_run_name};
+constexpr StringRule kNodeName{"a name matching [a-z][a-z0-9_]*", is_node_name};
+constexpr StringRule kParameterName{"a name matching [A-Za-z_][A-Za-z0-9_]*", is_identifier};
+constexpr StringRule kSubcktName{"a subcircuit name without spaces", is_spaceless};
+constexpr StringRule kNonEmptyPath{"a non-empty file path", is_non_empty};
+
+template <typename Enum, std::size_t N>
+using EnumNames = std::array<std::pair<std::string_view, Enum>, N>;
+
+constexpr EnumNames<Training::Order, 2> kOrderNames{{
+    {"shuffled", Training::Order::shuffled},
+    {"fixed", Training::Order::fixed},
+}};
+constexpr EnumNames<InitialGates::Kind, 2> kGateKindNames{{
+    {"uniform", InitialGates::Kind::uniform},
+    {"constant", InitialGates::Kind::constant},
+}};
+
+// --- Files and JSON text ---
+
+bool is_readable_file(const fs::path& path) {
+  std::error_code ignored;
+  return fs::is_regular_file(path, ignored) && std::ifstream(path).is_open();
+}
+
+std::string_view after_first(std::string_view text, std::string_view marker) {
+  const std::size_t at = text.find(marker);
+  return at == std::string_view::npos ? text : text.substr(at + marker.size());
+}
+
+// nlohmann's message without its exception id and its own position (which counts columns from 0
+// after a newline); we report the position ourselves.
+std::string json_error_detail(const json::exception& error) {
+  std::string_view detail = after_first(error.what(), "] ");
+  if (detail.starts_with("parse error")) detail = after_first(detail, ": ");
+  return std::string(detail);
+}
+
+// "line:column", both from 1, of the last character nlohmann read (`chars_read` counts from 1).
+std::string line_and_column(const std::string& text, std::size_t chars_read) {
+  const std::string_view before =
+      std::string_view(text).substr(0, std::min(chars_read, text.size() + 1) - 1);
+  const std::size_t line = 1 + std::count(before.begin(), before.end(), '\n');
+  const std::size_t last_newline = before.rfind('\n');
+  const std::size_t column =
+      last_newline == std::string_view::npos ? before.size() + 1 : before.size() - last_newline;
+  return std::to_string(line) + ":" + std::to_string(column);
+}
+
+json parse_document(const std::string& text, const fs::path& file) {
+  try {
+    return json::parse(text);
+  } catch (const json::parse_error& error) {
+    throw input_error(file.string() + ":" + line_and_column(text, error.byte) +
+                      ": invalid JSON: " + json_error_detail(error));
+  } catch (const json::exception& error) {
+    throw input_error(file.string() + ": invalid JSON: " + json_error_detail(error));
+  }
+}
+
+// --- Values shared by several sections ---
+
+template <typename Enum, std::size_t N>
+Enum read_choice(const ObjectReader& object, const std::string& key,
+                 const EnumNames<Enum, N>& names, Enum fallback) {
+  std::vector<std::string_view> choices;
+  std::string_view fallback_name;
+  for (const auto& [name, value] : names) {
+    choices.push_back(name);
+    if (value == fallback) fallback_name = name;
+  }
+  const std::string chosen = object.optional(key, fallback_name).one_of(choices);
+  return std::find_if(names.begin(), names.end(),
+                      [&](const auto& entry) { return entry.first == chosen; })
+      ->second;
+}
+
+// Reads `upper_key`, which must lie above the `lower` already read (low/high, vss/vdd).
+double read_above(const ObjectReader& object, const std::string& upper_key, double fallback,
+                  const std::string& lower_key, double lower) {
+  const ValueReader upper = object.optional(upper_key, fallback);
+  const double value = upper.number(kAnyNumber);
+  if (value <= lower) {
+    upper.reject("a number greater than " + lower_key,
+                 " (" + lower_key + " is " + json(lower).dump() + ")");
+  }
+  return value;
+}
+
+// Objects of free-form names mapped to numbers: edge parameters, simulator options.
+std::map<std::string, double> read_named_numbers(const ValueReader& value) {
+  std::map<std::string, double> numbers;
+  for (const auto& [name, number] : value.members("an object mapping names to numbers")) {
+    if (!kParameterName.accepts(name)) {
+      number.fail("the name \"" + name + "\"", kParameterName.expected);
+    }
+    numbers.emplace(name, number.number(kAnyNumber));
+  }
+  return numbers;
+}
+
+// --- Network ---
+
+// Node names and lattice positions, each usable once across inputs, rails, ground and outputs.
+class NodeRegistry {
+ public:
+  explicit NodeRegistry(const Lattice& lattice) : lattice_(lattice) {}
+
+  std::string name(const ValueReader& value) {
+    std::string name = value.string(kNodeName);
+    claim(names_, name, value, "the name \"" + name + "\"",
+          "node names unique across inputs, rails and outputs");
+    return name;
+  }
+
+  GridPos position(const ValueReader& value) {
+    const std::vector<ValueReader> pair = value.array("a [row, col] pair of integers", 2, 2);
+    const GridPos position{pair[0].integer<int>(), pair[1].integer<int>()};
+    const std::string shown =
+        "[" + std::to_string(position.row) + ", " + std::to_string(position.col) + "]";
+    if (!inside_lattice(position)) {
+      value.fail(shown + ", a node outside the " + lattice_size() + " lattice",
+                 "[row, col] with 0 <= row < " + std::to_string(lattice_.rows) +
+                     " and 0 <= col < " + std::to_string(lattice_.cols));
+    }
+    claim(positions_, std::pair(position.row, position.col), value, shown,
+          "each lattice node in at most one role (input, rail, ground or output)");
+    return position;
+  }
+
+ private:
+  template <typename Key>
+  static void claim(std::map<Key, JsonPath>& used, const Key& key, const ValueReader& value,
+                    const std::string& shown, std::string_view expected) {
+    const auto [entry, inserted] = used.emplace(key, value.path());
+    if (!inserted) value.fail(shown + ", already used at " + entry->second.str(), expected);
+  }
+
+  bool inside_lattice(const GridPos& position) const {
+    return position.row >= 0 && position.row < lattice_.rows && position.col >= 0 &&
+           position.col < lattice_.cols;
+  }
+
+  std::string lattice_size() const {
+    return std::to_string(lattice_.rows) + "x" + std::to_string(lattice_.cols);
+  }
+
+  const Lattice& lattice_;
+  std::map<std::string, JsonPath> names_;
+  std::map<std::pair<int, int>, JsonPath> positions_;
+};
+
+Lattice read_lattice(const ValueReader& value) {
+  const Lattice defaults;
+  const ObjectReader object = value.object({"rows", "cols", "periodic"});
+  Lattice lattice;
+  lattice.rows = object.optional("rows", defaults.rows).integer(2);
+  lattice.cols = object.optional("cols", defaults.cols).integer(2);
+  lattice.periodic = object.optional("periodic", defaults.periodic).boolean();
+  return lattice;
+}
+
+std::vector<InputNode> read_inputs(const ValueReader& value, NodeRegistry& nodes) {
+  std::vector<InputNode> inputs;
+  for (const ValueReader& element : value.array("a non-empty array of inputs", 1)) {
+    const ObjectReader input = element.object({"name", "at"});
+    inputs.push_back({nodes.name(input.required("name")), nodes.position(input.required("at"))});
+  }
+  return inputs;
+}
+
+std::vector<RailNode> read_rails(const ValueReader& value, NodeRegistry& nodes) {
+  std::vector<RailNode> rails;
+  for (const ValueReader& element : value.array("an array of rails", 0)) {
+    const ObjectReader rail = element.object({"name", "at", "volts"});
+    rails.push_back({nodes.name(rail.required("name")), nodes.position(rail.required("at")),
+                     rail.optional("volts", RailNode{}.volts).number(kAnyNumber)});
+  }
+  return rails;
+}
+
+std::vector<GridPos> read_ground(const ValueReader& value, NodeRegistry& nodes) {
+  std::vector<GridPos> ground;
+  for (const ValueReader& element : value.array("an array of [row, col] pairs", 0)) {
+    ground.push_back(nodes.position(element));
+  }
+  return ground;
+}
+
+std::vector<Output> read_outputs(const ValueReader& value, NodeRegistry& nodes) {
+  std::vector<Output> outputs;
+  for (const ValueReader& element : value.array("a non-empty array of outputs", 1)) {
+    const ObjectReader object = element.object({"name", "plus", "minus"});
+    Output output{nodes.name(object.required("name")), nodes.position(object.required("plus")),
+                  std::nullopt};
+    if (object.contains("minus")) output.minus = nodes.position(object.required("minus"));
+    outputs.push_back(std::move(output));
+  }
+  return outputs;
+}
+
+// Relative paths are relative to the config file, so a config and its edge travel together.
+fs::path read_edge_file(const ValueReader& value, const fs::path& config_file) {
+  const std::string written = value.string(kNonEmptyPath);
+  const fs::path resolved = fs::absolute(config_file.parent_path() / written).lexically_normal();
+  if (!is_readable_file(resolved)) {
+    value.fail("the path \"" + written + "\" (resolved to " + resolved.string() +
+                   "), which is not a readable file",
+               "the path of an existing, readable edge netlist");
+  }
+  return resolved;
+}
+
+Edge read_edge(const ValueReader& value, const fs::path& config_file) {
+  const ObjectReader object = value.object({"file", "subckt", "params"});
+  Edge edge;
+  edge.file = read_edge_file(object.required("file"), config_file);
+  edge.subckt = object.required("subckt").string(kSubcktName);
+  edge.params = read_named_numbers(object.optional("params", json::object()));
+  return edge;
+}
+
+InitialGates read_initial_gates(const ValueReader& value) {
+  const InitialGates defaults;
+  InitialGates gates;
+  // The keys allowed depend on the kind, so the kind is read first.
+  gates.kind = read_choice(value.object({"kind", "low", "high", "volts"}), "kind", kGateKindNames,
+                           defaults.kind);
+  if (gates.kind == InitialGates::Kind::constant) {
+    const ObjectReader object = value.object({"kind", "volts"});
+    gates.volts = object.optional("volts", defaults.volts).number(kAnyNumber);
+  } else {
+    const ObjectReader object = value.object({"kind", "low", "high"});
+    gates.low = object.optional("low", defaults.low).number(kAnyNumber);
+    gates.high = read_above(object, "high", defaults.high, "low", gates.low);
+  }
+  return gates;
+}
+
+Supply read_supply(const ValueReader& value) {
+  const Supply defaults;
+  const ObjectReader object = value.object({"vdd", "vss"});
+  Supply supply;
+  supply.vss = object.optional("vss", defaults.vss).number(kAnyNumber);
+  supply.vdd = read_above(object, "vdd", defaults.vdd, "vss", supply.vss);
+  return supply;
+}
+
+Network read_network(const ValueReader& value, const fs::path& config_file) {
+  const Network defaults;
+  const ObjectReader object = value.object({"lattice", "inputs", "rails", "ground", "outputs",
+                                            "edge", "initial_gates", "supply", "node_leak_ohms"});
+  Network network;
+  network.lattice = read_lattice(object.optional("lattice", json::object()));
+  NodeRegistry nodes(network.lattice);
+  network.inputs = read_inputs(object.required("inputs"), nodes);
+  network.rails = read_rails(object.optional("rails", json::array()), nodes);
+  network.ground = read_ground(object.optional("ground", json::array()), nodes);
+  network.outputs = read_outputs(object.required("outputs"), nodes);
+  network.edge = read_edge(object.required("edge"), config_file);
+  network.initial_gates = read_initial_gates(object.optional("initial_gates", json::object()));
+  network.supply = read_supply(object.optional("supply", json::object()));
+  network.node_leak_ohms =
+      object.optional("node_leak_ohms", defaults.node_leak_ohms).number(kPositive);
+  return network;
+}
+
+// --- Task, training, simulator ---
+
+Task read_task(const ValueReader& value) {
+  const Task defaults;
+  const ObjectReader object =
+      value.object({"kind", "input_low", "input_high", "target_same", "target_different"});
+  Task task;
+  task.kind = object.optional("kind", defaults.kind).one_of({"xor"});
+  task.input_low = object.optional("input_low", defaults.input_low).number(kAnyNumber);
+  task.input_high = object.optional("input_high", defaults.input_high).number(kAnyNumber);
+  task.target_same = object.optional("target_same", defaults.target_same).number(kAnyNumber);
+  task.target_different =
+      object.optional("target_different", defaults.target_different).number(kAnyNumber);
+  return task;
+}
+
+Training read_training(const ValueReader& value) {
+  const Training defaults;
+  const ObjectReader object =
+      value.object({"eta", "epochs", "order", "ramp_seconds", "settle_seconds", "learn_seconds",
+                    "evaluate_every", "learning"});
+  Training training;
+  training.eta = object.optional("eta", defaults.eta).number(kFraction);
+  training.epochs = object.optional("epochs", defaults.epochs).integer(1);
+  training.order = read_choice(object, "order", kOrderNames, defaults.order);
+  training.ramp_seconds = object.optional("ramp_seconds", defaults.ramp_seconds).number(kPositive);
+  training.settle_seconds =
+      object.optional("settle_seconds", defaults.settle_seconds).number(kPositive);
+  training.learn_seconds =
+      object.optional("learn_seconds", defaults.learn_seconds).number(kPositive);
+  training.evaluate_every = object.optional("evaluate_every", defaults.evaluate_every).integer(1);
+  training.learning = object.optional("learning", defaults.learning).boolean();
+  return training;
+}
+
+Simulator read_simulator(const ValueReader& value) {
+  const Simulator defaults;
+  const ObjectReader object = value.object({"max_step", "options"});
+  Simulator simulator;
+  simulator.max_step = object.optional("max_step", defaults.max_step).number(kPositive);
+  simulator.options = read_named_numbers(object.optional("options", json::object()));
+  return simulator;
+}
+
+// Reads and checks every section; fills defaults into `document` as it goes.
+Config read_config(json& document, const fs::path& file, const Diagnostics& diagnostics) {
+  const Config defaults;
+  const ObjectReader top =
+      ValueReader(&document, JsonPath(), diagnostics)
+          .object({"name", "seed", "network", "task", "training", "simulator"});
+  Config config;
+  config.name = top.optional("name", defaults.name).string(kRunName);
+  config.seed = top.required("seed").integer<std::uint64_t>(0);
+  config.network = read_network(top.required("network"), file);
+  config.task = read_task(top.optional("task", json::object()));
+  config.training = read_training(top.optional("training", json::object()));
+  config.simulator = read_simulator(top.optional("simulator", json::object()));
+  config.source_file = file;
+  config.resolved = document;
+  config.resolved["network"]["edge"]["file"] = config.network.edge.file.string();
+  return config;
+}
+
+}  // namespace
+
+Config load(const fs::path& file, const std::vector<Override>& overrides) {
+  if (!is_readable_file(file)) {
+    throw input_error(file.string() + ": cannot open the config file (" +
+                      (fs::exists(file) ? "not a readable file" : "no such file") + ")");
+  }
+  std::ifstream stream(file, std::ios::binary);
+  std::ostringstream text;
+  text << stream.rdbuf();
+  return parse(text.str(), file, overrides);
+}
+
+Config parse(const std::string& text, const fs::path& file,
+             const std::vector<Override>& overrides) {
+  json document = parse_document(text, file);
+  Diagnostics diagnostics(file);
+  apply_overrides(overrides, document, diagnostics);
+  return read_config(document, file, diagnostics);
+}
+
+}  // namespace cllnsim::config

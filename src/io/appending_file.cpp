@@ -1,0 +1,58 @@
+#include "io/appending_file.h"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string>
+
+#include "core/error.h"
+#include "io/atomic_file.h"
+
+namespace cllnsim::io {
+namespace {
+
+std::filesystem::path partial_path_for(const std::filesystem::path& target) {
+  return target.parent_path() / ("." + target.filename().string() + ".partial-" +
+                                 std::to_string(static_cast<long>(::getpid())));
+}
+
+}  // namespace
+
+AppendingFile::AppendingFile(std::filesystem::path target)
+    : target_(std::move(target)), temporary_(partial_path_for(target_)) {
+  file_ = std::fopen(temporary_.c_str(), "w+");
+  if (!file_) {
+    throw input_error("cannot write " + target_.string() + ": " + std::strerror(errno));
+  }
+}
+
+AppendingFile::~AppendingFile() {
+  if (file_) std::fclose(file_);
+  std::error_code ignored;
+  std::filesystem::remove(temporary_, ignored);
+}
+
+void AppendingFile::append(std::string_view text) {
+  if (std::fwrite(text.data(), 1, text.size(), file_) != text.size()) {
+    throw input_error("cannot write " + target_.string() + ": " + std::strerror(errno));
+  }
+}
+
+void AppendingFile::commit() {
+  // Copy the rows so far into the target atomically; the partial file stays open for more rows.
+  if (std::fflush(file_) != 0) {
+    throw input_error("cannot write " + target_.string() + ": " + std::strerror(errno));
+  }
+  const long size = std::ftell(file_);
+  std::string content(static_cast<std::size_t>(size), '\0');
+  std::rewind(file_);
+  const std::size_t read = std::fread(content.data(), 1, content.size(), file_);
+  std::fseek(file_, 0, SEEK_END);
+  if (read != content.size()) {
+    throw input_error("cannot read back " + temporary_.string() + ": " + std::strerror(errno));
+  }
+  write_file_atomically(target_, content);
+}
+
+}  // namespace cllnsim::io

@@ -1,0 +1,33 @@
+// Reads a user's or a shipped edge file, checks it against the cllnsim edge interface, and
+// returns its text with every `.include` inlined, so generated netlists stand alone.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace cllnsim::netlist {
+
+// The ports every edge subcircuit has, in this order (see README "The edge interface").
+inline const std::vector<std::string> kEdgePorts = {"fa", "fb", "ca", "cb",
+                                                    "g",  "learn", "vdd", "vss"};
+
+struct EdgeDefinition {
+  std::filesystem::path file;
+  std::string subckt;                          // lower case, as ngspice names it
+  std::vector<std::string> lines;              // the file, includes inlined, ready to paste
+  std::map<std::string, std::string> params;   // declared parameters and their defaults
+  std::string free_transistor;                 // the MOSFET between fa and fb ("" if none)
+};
+
+// Throws cllnsim::input_error naming the file and line when the file cannot be read, an
+// include is missing, the subcircuit is absent, its ports differ from the interface, or a
+// MOSFET or diode names a model that no `.model` line defines.
+EdgeDefinition read_edge_file(const std::filesystem::path& file, const std::string& subckt);
+
+// Throws cllnsim::input_error naming `json_path` if a parameter is not declared by the edge.
+void check_edge_params(const EdgeDefinition& edge, const std::map<std::string, double>& params,
+                       const std::string& json_path);
+
+}  // namespace cllnsim::netlist

@@ -1,0 +1,243 @@
+#include "netlist/netlist.h"
+
+#include <sstream>
+
+#include "io/csv.h"
+
+namespace cllnsim::netlist {
+namespace {
+
+using io::format_number;
+using network::Role;
+
+std::string lattice_node(const network::Network& network, int node, char copy) {
+  const network::Node& n = network.nodes().at(static_cast<std::size_t>(node));
+  if (n.role == Role::ground) return "0";
+  return std::string(1, copy) + std::to_string(n.at.row) + "_" + std::to_string(n.at.col);
+}
+
+std::string pos_node(const network::Network& network, config::GridPos at, char copy) {
+  return lattice_node(network, network.node_at(at).index, copy);
+}
+
+// PWL points, a few pairs per line, as '+' continuation lines.
+void append_pwl(std::vector<std::string>& lines, const std::string& head, const Waveform& wave) {
+  constexpr std::size_t kPairsPerLine = 6;
+  lines.push_back(head + " pwl(");
+  for (std::size_t i = 0; i < wave.times().size(); i += kPairsPerLine) {
+    std::string line = "+";
+    for (std::size_t k = i; k < std::min(i + kPairsPerLine, wave.times().size()); ++k) {
+      line += " " + format_number(wave.times()[k]) + " " + format_number(wave.values()[k]);
+    }
+    lines.push_back(line);
+  }
+  lines.push_back("+ )");
+}
+
+class Writer {
+ public:
+  Writer(const config::Config& config, const network::Network& network,
+         const std::optional<Replay>& replay)
+      : config_(config), network_(network), replay_(replay), signals_(signal_names(config)) {}
+
+  Netlist result;
+
+  void comment(const std::string& text) { result.lines.push_back("* " + text); }
+  void section(const std::string& text) {
+    result.lines.push_back("");
+    comment("---- " + text + " ----");
+  }
+  void line(const std::string& text) { result.lines.push_back(text); }
+
+  // A voltage source from `node` to ground whose value is the driver's signal `signal`.
+  void driven(const std::string& instance, const std::string& node, std::size_t signal) {
+    const std::string head = instance + " " + node + " 0";
+    if (replay_) {
+      append_pwl(result.lines, head, replay_->signals.at(signal));
+    } else {
+      // EXTERNAL with no `dc` value: `dc 0 external` crashes libngspice 39 at `tran`.
+      line(head + " external");
+    }
+    result.driven_sources.push_back({instance, signal});
+  }
+
+  std::size_t signal_index(const std::string& name) const {
+    for (std::size_t i = 0; i < signals_.size(); ++i) {
+      if (signals_[i] == name) return i;
+    }
+    throw std::logic_error("unknown signal " + name);
+  }
+
+  const config::Config& config_;
+  const network::Network& network_;
+  const std::optional<Replay>& replay_;
+  const std::vector<std::string> signals_;
+};
+
+void write_header(Writer& w) {
+  const auto& c = w.config_;
+  const auto& n = w.network_;
+  w.line("* cllnsim twin network: run '" + c.name + "', seed " + std::to_string(c.seed));
+  w.comment(std::to_string(n.rows()) + "x" + std::to_string(n.cols()) + " lattice, " +
+            (n.periodic() ? "periodic" : "open") + " boundaries, " +
+            std::to_string(n.edges().size()) + " twin edges.");
+  w.comment("Node fR_C is lattice site (R, C) in the free copy, cR_C in the clamped copy;");
+  w.comment("gE is the shared gate of edge E; 'learn' enables learning (vss holds, vdd learns).");
+  if (!c.simulator.options.empty()) {
+    std::string options = ".options";
+    for (const auto& [name, value] : c.simulator.options) {
+      options += " " + name + "=" + format_number(value);
+    }
+    w.line(options);
+  }
+}
+
+void write_sources(Writer& w) {
+  const auto& c = w.config_;
+  const auto& n = w.network_;
+  w.section("supplies of the edges' own circuitry");
+  w.line("vsupply_vdd vdd 0 " + format_number(c.network.supply.vdd));
+  w.line("vsupply_vss vss 0 " + format_number(c.network.supply.vss));
+  w.section("learning enable, presented by the driver");
+  w.driven("vlearn", "learn", w.signal_index("learn"));
+  w.section("inputs, presented by the driver to both copies");
+  for (const auto& input : c.network.inputs) {
+    const std::size_t signal = w.signal_index(input.name);
+    w.driven("vin_" + input.name + "_f", pos_node(n, input.at, 'f'), signal);
+    w.driven("vin_" + input.name + "_c", pos_node(n, input.at, 'c'), signal);
+  }
+  if (!c.network.rails.empty()) {
+    w.section("fixed rails, both copies");
+    for (const auto& rail : c.network.rails) {
+      const std::string volts = format_number(rail.volts);
+      w.line("vrail_" + rail.name + "_f " + pos_node(n, rail.at, 'f') + " 0 " + volts);
+      w.line("vrail_" + rail.name + "_c " + pos_node(n, rail.at, 'c') + " 0 " + volts);
+    }
+  }
+  if (!c.network.ground.empty()) {
+    w.section("grounded lattice sites are node 0 in both copies");
+  }
+}
+
+// The clamped copy's outputs are driven by a summing stage from the free outputs and the label,
+// O_C = O_F + eta (L - O_F), so both copies run at the same time, as in the hardware.
+void write_clamp_stage(Writer& w) {
+  const auto& c = w.config_;
+  const auto& n = w.network_;
+  w.section("clamping stage: O_C = O_F + eta (L - O_F), eta = " + format_number(c.training.eta));
+  for (const auto& output : c.network.outputs) {
+    const std::string label = "label_" + output.name;
+    w.driven("vlabel_" + output.name, label, w.signal_index(label));
+    const std::string plus_f = pos_node(n, output.plus, 'f');
+    const std::string plus_c = pos_node(n, output.plus, 'c');
+    if (!output.minus) {
+      w.line("bclamp_" + output.name + " " + plus_c + " 0 V = V(" + plus_f + ") + " +
+             format_number(c.training.eta) + " * (V(" + label + ") - V(" + plus_f + "))");
+      continue;
+    }
+    // Differential: each half moves by +/- (eta/2)(L - O_F), keeping the pair's mean.
+    const std::string minus_f = pos_node(n, *output.minus, 'f');
+    const std::string minus_c = pos_node(n, *output.minus, 'c');
+    const std::string nudge = format_number(c.training.eta / 2) + " * (V(" + label + ") - (V(" +
+                              plus_f + ") - V(" + minus_f + ")))";
+    w.line("bclamp_" + output.name + "_p " + plus_c + " 0 V = V(" + plus_f + ") + " + nudge);
+    w.line("bclamp_" + output.name + "_m " + minus_c + " 0 V = V(" + minus_f + ") - " + nudge);
+  }
+}
+
+void write_edges(Writer& w, const EdgeDefinition& edge) {
+  const auto& c = w.config_;
+  const auto& n = w.network_;
+  w.section("edge subcircuit from " + edge.file.string());
+  for (const auto& text : edge.lines) w.line(text);
+  w.section("twin edges: fa fb ca cb g learn vdd vss");
+  std::string params;
+  for (const auto& [name, value] : c.network.edge.params) {
+    params += " " + name + "=" + format_number(value);
+  }
+  for (const auto& e : n.edges()) {
+    w.line(edge_instance(e.index) + " " + lattice_node(n, e.a, 'f') + " " +
+           lattice_node(n, e.b, 'f') + " " + lattice_node(n, e.a, 'c') + " " +
+           lattice_node(n, e.b, 'c') + " " + gate_node(e.index) + " learn vdd vss " + edge.subckt +
+           params);
+  }
+}
+
+// Why these resistors exist: an edge near threshold switches off, and a node whose edges are
+// all off floats (singular matrix, "Timestep too small"). A large resistor to ground fixes its
+// potential without measurably loading the network.
+void write_node_leaks(Writer& w) {
+  const auto& n = w.network_;
+  w.section("leak resistors keep a node whose edges are all off from floating");
+  const std::string ohms = format_number(w.config_.network.node_leak_ohms);
+  for (const auto& node : n.nodes()) {
+    const bool driven = node.role == Role::input || node.role == Role::rail ||
+                        node.role == Role::ground;
+    if (driven) continue;
+    const std::string f = lattice_node(n, node.index, 'f');
+    w.line("rleak_" + f + " " + f + " 0 " + ohms);
+    if (node.role == Role::hidden) {
+      const std::string cl = lattice_node(n, node.index, 'c');
+      w.line("rleak_" + cl + " " + cl + " 0 " + ohms);
+    }
+  }
+}
+
+void write_initial_gates(Writer& w, const std::vector<double>& gates) {
+  w.section("initial gate voltages");
+  for (std::size_t e = 0; e < gates.size(); ++e) {
+    w.line(".ic v(" + gate_node(static_cast<int>(e)) + ")=" + format_number(gates[e]));
+  }
+}
+
+void write_replay_analysis(Writer& w, const Replay& replay) {
+  w.section("the whole training run; final gate voltages are printed as measurements");
+  const std::string step = format_number(replay.max_step);
+  w.line(".tran " + step + " " + format_number(replay.stop) + " 0 " + step);
+  std::string save = ".save";
+  for (std::size_t e = 0; e < w.network_.edges().size(); ++e) {
+    save += " v(" + gate_node(static_cast<int>(e)) + ")";
+  }
+  w.line(save);
+  for (std::size_t e = 0; e < w.network_.edges().size(); ++e) {
+    const std::string gate = gate_node(static_cast<int>(e));
+    w.line(".measure tran final_" + gate + " find v(" + gate + ") at=" +
+           format_number(replay.stop));
+  }
+}
+
+}  // namespace
+
+std::string free_node(const network::Network& network, int node) {
+  return lattice_node(network, node, 'f');
+}
+std::string clamped_node(const network::Network& network, int node) {
+  return lattice_node(network, node, 'c');
+}
+std::string gate_node(int edge) { return "g" + std::to_string(edge); }
+std::string edge_instance(int edge) { return "xe" + std::to_string(edge); }
+
+std::vector<std::string> signal_names(const config::Config& config) {
+  std::vector<std::string> names;
+  for (const auto& input : config.network.inputs) names.push_back(input.name);
+  for (const auto& output : config.network.outputs) names.push_back("label_" + output.name);
+  names.push_back("learn");
+  return names;
+}
+
+Netlist generate(const config::Config& config, const network::Network& network,
+                 const EdgeDefinition& edge, const std::vector<double>& initial_gates,
+                 const std::optional<Replay>& replay) {
+  Writer writer(config, network, replay);
+  write_header(writer);
+  write_sources(writer);
+  write_clamp_stage(writer);
+  write_edges(writer, edge);
+  write_node_leaks(writer);
+  write_initial_gates(writer, initial_gates);
+  if (replay) write_replay_analysis(writer, *replay);
+  writer.line(".end");
+  return std::move(writer.result);
+}
+
+}  // namespace cllnsim::netlist

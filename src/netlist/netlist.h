@@ -1,0 +1,51 @@
+// Pure text generation of the twin network: free and clamped copies of the lattice, one edge
+// subcircuit instance per edge, the sources the driver presents, the in-circuit clamping stage,
+// supplies, options and initial gate voltages. Testable without ngspice.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+#include "netlist/edge_file.h"
+#include "netlist/waveform.h"
+#include "network/network.h"
+
+namespace cllnsim::netlist {
+
+// Node and instance names shared by the generator and the code that reads results back.
+std::string free_node(const network::Network& network, int node);
+std::string clamped_node(const network::Network& network, int node);
+std::string gate_node(int edge);
+std::string edge_instance(int edge);
+
+// The signals the driver presents, in this order: one per input node (named after it), one
+// label per output ("label_<output>"), and "learn".
+std::vector<std::string> signal_names(const config::Config& config);
+
+// A voltage source whose value is one of the driver's signals.
+struct DrivenSource {
+  std::string instance;  // e.g. "vin_x1_f"
+  std::size_t signal;    // index into signal_names()
+};
+
+// For `cllnsim netlist`: the whole run written into the netlist, so `ngspice -b` replays it.
+struct Replay {
+  std::vector<Waveform> signals;  // one per signal_names() entry
+  double stop = 0.0;
+  double max_step = 0.0;
+};
+
+struct Netlist {
+  std::vector<std::string> lines;  // first line is the title
+  std::vector<DrivenSource> driven_sources;
+};
+
+// Without `replay` the driven sources are EXTERNAL (values from the driver's callback) and the
+// netlist has no analysis line; with it they are PWL and it ends in .tran and .measure lines.
+Netlist generate(const config::Config& config, const network::Network& network,
+                 const EdgeDefinition& edge, const std::vector<double>& initial_gates,
+                 const std::optional<Replay>& replay = std::nullopt);
+
+}  // namespace cllnsim::netlist

@@ -1,0 +1,25 @@
+// Everything a run needs, read and checked before anything is simulated.
+#pragma once
+
+#include <filesystem>
+#include <vector>
+
+#include "config/config.h"
+#include "netlist/edge_file.h"
+#include "network/network.h"
+#include "tasks/dataset.h"
+
+namespace cllnsim::protocol {
+
+struct Experiment {
+  config::Config config;
+  network::Network network;
+  netlist::EdgeDefinition edge;
+  tasks::Dataset data;
+};
+
+// Throws cllnsim::input_error (exit code 2) for any problem in the config, edge file or data.
+Experiment prepare(const std::filesystem::path& config_file,
+                   const std::vector<config::Override>& overrides);
+
+}  // namespace cllnsim::protocol

@@ -1,0 +1,125 @@
+#include "protocol/schedule.h"
+
+#include <algorithm>
+#include <random>
+
+namespace cllnsim::protocol {
+namespace {
+
+// A generator for epoch `epoch` alone, so any epoch's order can be recomputed on its own.
+std::mt19937_64 epoch_generator(std::uint64_t seed, int epoch) {
+  std::seed_seq sequence{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32),
+                         static_cast<std::uint32_t>(epoch), 0x6f72646eU /* "ordn" */};
+  return std::mt19937_64(sequence);
+}
+
+// Fisher-Yates with an explicit bounded draw: std::shuffle's result differs between standard
+// libraries, and runs must be reproducible from the seed everywhere.
+void shuffle(std::vector<std::size_t>& items, std::mt19937_64& generator) {
+  for (std::size_t i = items.size(); i > 1; --i) {
+    const std::uint64_t bound = i;
+    const std::uint64_t limit = UINT64_MAX - UINT64_MAX % bound;
+    std::uint64_t draw;
+    do draw = generator(); while (draw >= limit);
+    std::swap(items[i - 1], items[static_cast<std::size_t>(draw % bound)]);
+  }
+}
+
+}  // namespace
+
+Schedule::Schedule(const config::Config& config, const tasks::Dataset& data)
+    : training_(config.training),
+      data_(data),
+      seed_(config.seed),
+      learn_on_(config.training.learning ? config.network.supply.vdd : config.network.supply.vss),
+      learn_off_(config.network.supply.vss),
+      epochs_(config.training.epochs) {
+  // Walk the whole run once with the same arithmetic append_epoch uses, so epoch boundaries
+  // match the corners to the last bit.
+  std::vector<netlist::Waveform> scratch = initial_signals();
+  double t = 0.0;
+  for (int epoch = 0; epoch <= epochs_; ++epoch) {
+    epoch_start_.push_back(t);
+    EpochPlan plan;
+    t = walk_epoch(epoch, t, scratch, plan);
+    for (auto& signal : scratch) signal = netlist::Waveform(signal.values().back());
+  }
+  epoch_start_.push_back(t);
+}
+
+bool Schedule::evaluated(int epoch) const {
+  return epoch == 0 || epoch == epochs_ || epoch % training_.evaluate_every == 0;
+}
+
+std::vector<netlist::Waveform> Schedule::initial_signals() const {
+  const std::size_t inputs = data_.train.front().inputs.size();
+  const std::size_t labels = data_.train.front().labels.size();
+  std::vector<netlist::Waveform> signals(inputs + labels, netlist::Waveform(0.0));
+  signals.emplace_back(learn_off_);
+  return signals;
+}
+
+std::vector<std::size_t> Schedule::training_order(int epoch) const {
+  std::vector<std::size_t> order(data_.train.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  if (training_.order == config::Training::Order::shuffled) {
+    std::mt19937_64 generator = epoch_generator(seed_, epoch);
+    shuffle(order, generator);
+  }
+  return order;
+}
+
+// Steps inputs and labels to `sample` at `t`; returns when they have settled.
+double Schedule::present(std::vector<netlist::Waveform>& signals, const tasks::Sample& sample,
+                         double t, EpochPlan& plan) const {
+  const double ramp = training_.ramp_seconds;
+  std::size_t k = 0;
+  for (double volts : sample.inputs) signals[k++].step_to(t, ramp, volts);
+  for (double volts : sample.labels) signals[k++].step_to(t, ramp, volts);
+  plan.corners.insert(plan.corners.end(), {t, t + ramp});
+  return t + ramp + training_.settle_seconds;
+}
+
+EpochPlan Schedule::append_epoch(int epoch, std::vector<netlist::Waveform>& signals) const {
+  EpochPlan plan;
+  plan.end = walk_epoch(epoch, epoch_start(epoch), signals, plan);
+  return plan;
+}
+
+double Schedule::walk_epoch(int epoch, double start, std::vector<netlist::Waveform>& signals,
+                            EpochPlan& plan) const {
+  plan.epoch = epoch;
+  plan.start = start;
+  plan.evaluated = evaluated(epoch);
+  const double ramp = training_.ramp_seconds;
+  netlist::Waveform& learn = signals.back();
+  double t = start;
+  if (epoch > 0) {
+    for (std::size_t index : training_order(epoch)) {
+      t = present(signals, data_.train[index], t, plan);
+      learn.step_to(t, ramp, learn_on_);
+      t += ramp + training_.learn_seconds;
+      learn.step_to(t, ramp, learn_off_);
+      plan.corners.insert(plan.corners.end(), {t - training_.learn_seconds - ramp,
+                                               t - training_.learn_seconds, t, t + ramp});
+      t += ramp;
+    }
+  }
+  if (plan.evaluated) {
+    auto evaluate = [&](Pass pass, const std::vector<tasks::Sample>& samples) {
+      for (std::size_t i = 0; i < samples.size(); ++i) {
+        t = present(signals, samples[i], t, plan);
+        plan.reads.push_back({t, epoch, pass, i});
+      }
+    };
+    evaluate(Pass::train, data_.train);
+    if (!data_.test_is_train) evaluate(Pass::test, data_.test);
+  }
+  plan.end = t;
+  plan.corners.push_back(t);
+  std::sort(plan.corners.begin(), plan.corners.end());
+  plan.corners.erase(std::unique(plan.corners.begin(), plan.corners.end()), plan.corners.end());
+  return t;
+}
+
+}  // namespace cllnsim::protocol

@@ -1,0 +1,113 @@
+#include "results/run_directory.h"
+
+#include <chrono>
+#include <ctime>
+#include <iomanip>
+#include <sstream>
+
+#include "io/atomic_file.h"
+#include "io/csv.h"
+#include "io/json_file.h"
+
+namespace cllnsim::results {
+namespace {
+
+std::filesystem::path prepared(std::filesystem::path dir) {
+  io::ensure_directory(dir);
+  return dir;
+}
+
+std::string optional_number(const std::optional<double>& value) {
+  return value ? io::format_number(*value) : "";
+}
+
+std::string csv_line(const std::vector<std::string>& cells) {
+  std::string line;
+  for (std::size_t i = 0; i < cells.size(); ++i) line += (i ? "," : "") + cells[i];
+  return line + "\n";
+}
+
+}  // namespace
+
+std::filesystem::path default_run_directory(const config::Config& config) {
+  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm local{};
+  localtime_r(&now, &local);
+  std::ostringstream name;
+  name << config.name << "-" << std::put_time(&local, "%Y%m%d-%H%M%S");
+  return std::filesystem::path("runs") / name.str();
+}
+
+RunDirectory::RunDirectory(std::filesystem::path dir, const network::Network& network)
+    : dir_(prepared(std::move(dir))), history_(dir_ / "history.csv"), gates_(dir_ / "gates.csv") {
+  history_.append("epoch,train_mse,train_accuracy,test_mse,test_accuracy,simulated_seconds\n");
+  std::vector<std::string> header{"epoch"};
+  for (const auto& edge : network.edges()) header.push_back("g" + std::to_string(edge.index));
+  gates_.append(csv_line(header));
+}
+
+void RunDirectory::write_netlist(const std::vector<std::string>& lines) {
+  std::string text;
+  for (const auto& line : lines) text += line + "\n";
+  io::write_file_atomically(dir_ / "netlist.cir", text);
+}
+
+void RunDirectory::record_epoch(const protocol::EpochRecord& record) {
+  std::vector<std::string> gates{std::to_string(record.epoch)};
+  for (double gate : record.gates) gates.push_back(io::format_number(gate));
+  gates_.append(csv_line(gates));
+  if (!record.evaluated) return;
+  history_.append(csv_line({std::to_string(record.epoch), io::format_number(record.train.mse),
+                            optional_number(record.train.accuracy),
+                            io::format_number(record.test.mse),
+                            optional_number(record.test.accuracy),
+                            io::format_number(record.time)}));
+}
+
+void RunDirectory::write_results(const nlohmann::json& results) {
+  history_.commit();
+  gates_.commit();
+  io::write_json_atomically(dir_ / "results.json", results);
+}
+
+nlohmann::json describe_metrics(const protocol::Metrics& metrics) {
+  nlohmann::json json{{"mse", metrics.mse}};
+  if (metrics.accuracy) json["accuracy"] = *metrics.accuracy;
+  return json;
+}
+
+nlohmann::json describe_network(const network::Network& network,
+                                const protocol::TrainingSummary* summary) {
+  nlohmann::json nodes = nlohmann::json::array();
+  for (const auto& node : network.nodes()) {
+    nodes.push_back({{"name", node.name},
+                     {"row", node.at.row},
+                     {"col", node.at.col},
+                     {"role", network::role_name(node.role)}});
+  }
+  nlohmann::json edges = nlohmann::json::array();
+  for (const auto& edge : network.edges()) {
+    const auto& a = network.nodes()[static_cast<std::size_t>(edge.a)].at;
+    const auto& b = network.nodes()[static_cast<std::size_t>(edge.b)].at;
+    nlohmann::json entry{{"index", edge.index},
+                         {"a", {a.row, a.col}},
+                         {"b", {b.row, b.col}},
+                         {"wraps", edge.wraps}};
+    const auto e = static_cast<std::size_t>(edge.index);
+    if (summary && e < summary->final_gates.size()) {
+      entry["initial_gate_volts"] = summary->initial_gates[e];
+      entry["gate_volts"] = summary->final_gates[e];
+    }
+    if (summary && e < summary->conductances.size()) {
+      entry["conductance_siemens"] = summary->conductances[e];
+    }
+    edges.push_back(entry);
+  }
+  return {{"rows", network.rows()},
+          {"cols", network.cols()},
+          {"periodic", network.periodic()},
+          {"nodes", nodes},
+          {"edges", edges}};
+}
+
+}  // namespace cllnsim::results

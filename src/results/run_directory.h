@@ -1,0 +1,44 @@
+// The run directory a training run leaves behind: results.json, history.csv, gates.csv and
+// netlist.cir, each written atomically (see README "Run directory").
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "config/config.h"
+#include "io/appending_file.h"
+#include "network/network.h"
+#include "protocol/trainer.h"
+
+namespace cllnsim::results {
+
+// `runs/<name>-<YYYYmmdd-HHMMSS>` under the current folder.
+std::filesystem::path default_run_directory(const config::Config& config);
+
+class RunDirectory {
+ public:
+  // Creates the folder (throws cllnsim::input_error if it cannot be created or written).
+  RunDirectory(std::filesystem::path dir, const network::Network& network);
+
+  const std::filesystem::path& path() const { return dir_; }
+  void write_netlist(const std::vector<std::string>& lines);
+  void record_epoch(const protocol::EpochRecord& record);
+  // Publishes history.csv and gates.csv as they stand and writes results.json.
+  void write_results(const nlohmann::json& results);
+
+ private:
+  std::filesystem::path dir_;
+  io::AppendingFile history_;
+  io::AppendingFile gates_;
+};
+
+// The network as results.json describes it (nodes with roles, edges with final state).
+nlohmann::json describe_network(const network::Network& network,
+                                const protocol::TrainingSummary* summary);
+
+nlohmann::json describe_metrics(const protocol::Metrics& metrics);
+
+}  // namespace cllnsim::results

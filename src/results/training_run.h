@@ -1,0 +1,25 @@
+// A whole `cllnsim train`: simulate, record every epoch in the run directory, and write
+// results.json, also when the simulation fails (status "failed", with ngspice's messages).
+#pragma once
+
+#include <filesystem>
+#include <functional>
+
+#include "protocol/experiment.h"
+#include "protocol/trainer.h"
+
+namespace cllnsim::results {
+
+struct TrainingOutcome {
+  protocol::TrainingSummary summary;
+  double wall_seconds = 0.0;
+  std::filesystem::path run_directory;
+};
+
+// Throws cllnsim::Error: input_error before anything is simulated (e.g. the folder cannot be
+// written), simulation_error after results.json has recorded the failure.
+TrainingOutcome run_training(const protocol::Experiment& experiment,
+                             const std::filesystem::path& run_directory,
+                             const std::function<void(const protocol::EpochRecord&)>& progress);
+
+}  // namespace cllnsim::results
