@@ -5,16 +5,16 @@
 
 namespace cllnsim::netlist {
 
-void Waveform::step_to(double start, double ramp, double value) {
-  if (start < times_.back() || ramp <= 0.0) {
-    throw std::logic_error("Waveform::step_to: steps must come in time order with a ramp > 0");
+void Waveform::ramp_to(double start, double end, double value) {
+  if (start < times_.back() || end <= start) {
+    throw std::logic_error("Waveform::ramp_to: ramps must come in time order and take time");
   }
   if (value == values_.back()) return;
   if (start > times_.back()) {
     times_.push_back(start);
     values_.push_back(values_.back());
   }
-  times_.push_back(start + ramp);
+  times_.push_back(end);
   values_.push_back(value);
 }
 

@@ -10,9 +10,9 @@ class Waveform {
  public:
   explicit Waveform(double initial = 0.0) : times_{0.0}, values_{initial} {}
 
-  // Holds the current value until `start`, then ramps linearly to `value` by `start + ramp`.
-  // Calls must come in time order. A step to the value already held adds nothing.
-  void step_to(double start, double ramp, double value);
+  // Holds the current value until `start`, then ramps linearly to `value` by `end`.
+  // Calls must come in time order. A ramp to the value already held adds nothing.
+  void ramp_to(double start, double end, double value);
 
   double at(double time) const;  // constant after the last corner
   const std::vector<double>& times() const { return times_; }

@@ -1,6 +1,8 @@
 #include "protocol/schedule.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <random>
 
 namespace cllnsim::protocol {
@@ -23,6 +25,14 @@ void shuffle(std::vector<std::size_t>& items, std::mt19937_64& generator) {
     do draw = generator(); while (draw >= limit);
     std::swap(items[i - 1], items[static_cast<std::size_t>(draw % bound)]);
   }
+}
+
+// Times are kept to 12 significant digits, so the netlist's PWL text and the driver's
+// callbacks put every corner at exactly the same double (no accumulated rounding noise).
+double snap(double time) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.12g", time);
+  return std::strtod(text, nullptr);
 }
 
 }  // namespace
@@ -72,12 +82,12 @@ std::vector<std::size_t> Schedule::training_order(int epoch) const {
 // Steps inputs and labels to `sample` at `t`; returns when they have settled.
 double Schedule::present(std::vector<netlist::Waveform>& signals, const tasks::Sample& sample,
                          double t, EpochPlan& plan) const {
-  const double ramp = training_.ramp_seconds;
+  const double ramped = snap(t + training_.ramp_seconds);
   std::size_t k = 0;
-  for (double volts : sample.inputs) signals[k++].step_to(t, ramp, volts);
-  for (double volts : sample.labels) signals[k++].step_to(t, ramp, volts);
-  plan.corners.insert(plan.corners.end(), {t, t + ramp});
-  return t + ramp + training_.settle_seconds;
+  for (double volts : sample.inputs) signals[k++].ramp_to(t, ramped, volts);
+  for (double volts : sample.labels) signals[k++].ramp_to(t, ramped, volts);
+  plan.corners.insert(plan.corners.end(), {t, ramped});
+  return snap(ramped + training_.settle_seconds);
 }
 
 EpochPlan Schedule::append_epoch(int epoch, std::vector<netlist::Waveform>& signals) const {
@@ -97,12 +107,13 @@ double Schedule::walk_epoch(int epoch, double start, std::vector<netlist::Wavefo
   if (epoch > 0) {
     for (std::size_t index : training_order(epoch)) {
       t = present(signals, data_.train[index], t, plan);
-      learn.step_to(t, ramp, learn_on_);
-      t += ramp + training_.learn_seconds;
-      learn.step_to(t, ramp, learn_off_);
-      plan.corners.insert(plan.corners.end(), {t - training_.learn_seconds - ramp,
-                                               t - training_.learn_seconds, t, t + ramp});
-      t += ramp;
+      const double learning = snap(t + ramp);
+      const double learn_until = snap(learning + training_.learn_seconds);
+      const double held = snap(learn_until + ramp);
+      learn.ramp_to(t, learning, learn_on_);
+      learn.ramp_to(learn_until, held, learn_off_);
+      plan.corners.insert(plan.corners.end(), {t, learning, learn_until, held});
+      t = held;
     }
   }
   if (plan.evaluated) {
