@@ -23,8 +23,8 @@ const char* const kNetlistUsage =
 
 int netlist_command(const std::vector<std::string>& args) {
   po::options_description options("netlist options");
-  options.add_options()("help,h", "show this help")(
-      "output,o", po::value<std::string>(), "netlist file (default: standard output)")(
+  options.add_options()("help,h", "show this help")("output,o", po::value<std::string>(),
+                                                    "netlist file (default: standard output)")(
       "set", po::value<std::vector<std::string>>()->composing(),
       "override a config key: --set training.epochs=10");
   po::options_description hidden;
@@ -39,11 +39,13 @@ int netlist_command(const std::vector<std::string>& args) {
   std::ostringstream option_text;
   option_text << options;
   if (print_help_if_asked(vm.count("help"), kNetlistUsage, option_text.str())) return 0;
-  if (!vm.count("config")) throw input_error("netlist: no CONFIG given (see cllnsim netlist --help)");
+  if (!vm.count("config"))
+    throw input_error("netlist: no CONFIG given (see cllnsim netlist --help)");
 
-  const auto overrides = parse_overrides(
-      vm.count("set") ? vm["set"].as<std::vector<std::string>>() : std::vector<std::string>{});
-  const protocol::Experiment experiment = protocol::prepare(vm["config"].as<std::string>(), overrides);
+  const auto overrides = parse_overrides(vm.count("set") ? vm["set"].as<std::vector<std::string>>()
+                                                         : std::vector<std::string>{});
+  const protocol::Experiment experiment =
+      protocol::prepare(vm["config"].as<std::string>(), overrides);
   const auto gates = protocol::initial_gates(experiment.config, experiment.network.edges().size());
   const netlist::Netlist netlist =
       netlist::generate(experiment.config, experiment.network, experiment.edge, gates,

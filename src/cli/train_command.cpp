@@ -36,9 +36,9 @@ class ProgressLine {
     const double elapsed =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
     const double left = record.epoch > 0 ? elapsed / record.epoch * (epochs_ - record.epoch) : 0;
-    std::fprintf(stderr, "\repoch %d/%d  train mse %.3g V^2  accuracy %s  elapsed %.1f s  ETA %.1f s ",
-                 record.epoch, epochs_, last_.train.mse, accuracy_text(last_.train).c_str(),
-                 elapsed, left);
+    std::fprintf(
+        stderr, "\repoch %d/%d  train mse %.3g V^2  accuracy %s  elapsed %.1f s  ETA %.1f s ",
+        record.epoch, epochs_, last_.train.mse, accuracy_text(last_.train).c_str(), elapsed, left);
     if (record.epoch == epochs_) std::fprintf(stderr, "\n");
   }
 
@@ -71,16 +71,18 @@ int train_command(const std::vector<std::string>& args) {
   if (print_help_if_asked(vm.count("help"), kTrainUsage, option_text.str())) return 0;
   if (!vm.count("config")) throw input_error("train: no CONFIG given (see cllnsim train --help)");
 
-  const auto overrides = parse_overrides(
-      vm.count("set") ? vm["set"].as<std::vector<std::string>>() : std::vector<std::string>{});
-  const protocol::Experiment experiment = protocol::prepare(vm["config"].as<std::string>(), overrides);
-  const std::filesystem::path out = vm.count("out") ? std::filesystem::path(vm["out"].as<std::string>())
-                                                    : results::default_run_directory(experiment.config);
+  const auto overrides = parse_overrides(vm.count("set") ? vm["set"].as<std::vector<std::string>>()
+                                                         : std::vector<std::string>{});
+  const protocol::Experiment experiment =
+      protocol::prepare(vm["config"].as<std::string>(), overrides);
+  const std::filesystem::path out = vm.count("out")
+                                        ? std::filesystem::path(vm["out"].as<std::string>())
+                                        : results::default_run_directory(experiment.config);
 
   const bool show_progress = !vm.count("quiet") && ::isatty(STDERR_FILENO);
   ProgressLine progress(experiment.config.training.epochs);
-  const results::TrainingOutcome outcome = results::run_training(
-      experiment, out, [&](const protocol::EpochRecord& record) {
+  const results::TrainingOutcome outcome =
+      results::run_training(experiment, out, [&](const protocol::EpochRecord& record) {
         if (show_progress) progress.update(record);
       });
 

@@ -341,7 +341,7 @@ Training read_training(const ValueReader& value) {
   const Training defaults;
   const ObjectReader object =
       value.object({"eta", "epochs", "order", "ramp_seconds", "settle_seconds", "learn_seconds",
-                    "evaluate_every", "learning"});
+                    "learn_seconds_final", "evaluate_every", "learning"});
   Training training;
   training.eta = object.optional("eta", defaults.eta).number(kFraction);
   training.epochs = object.optional("epochs", defaults.epochs).integer(1);
@@ -351,6 +351,8 @@ Training read_training(const ValueReader& value) {
       object.optional("settle_seconds", defaults.settle_seconds).number(kPositive);
   training.learn_seconds =
       object.optional("learn_seconds", defaults.learn_seconds).number(kPositive);
+  training.learn_seconds_final =
+      object.optional("learn_seconds_final", training.learn_seconds).number(kPositive);
   training.evaluate_every = object.optional("evaluate_every", defaults.evaluate_every).integer(1);
   training.learning = object.optional("learning", defaults.learning).boolean();
   return training;

@@ -88,9 +88,12 @@ struct Training {
   Order order = Order::shuffled;  // shuffled: a new seeded order every epoch
   double ramp_seconds = 1e-6;     // rise/fall time of every source step
   double settle_seconds = 5e-6;   // inputs held before learning switches on / before reading
-  double learn_seconds = 50e-6;   // learn held at vdd per sample
-  int evaluate_every = 1;         // evaluation pass (learning off) every k epochs and at the end
-  bool learning = true;           // false: learn stays at 0 V for the whole run
+  double learn_seconds = 50e-6;   // learn held at vdd per sample, in the first epoch
+  // ... and in the last: the learning time decays geometrically in between (a controller's
+  // annealed learning rate). Defaults to learn_seconds: no decay.
+  double learn_seconds_final = 50e-6;
+  int evaluate_every = 1;  // evaluation pass (learning off) every k epochs and at the end
+  bool learning = true;    // false: learn stays at 0 V for the whole run
 };
 
 struct Simulator {

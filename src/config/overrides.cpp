@@ -52,14 +52,15 @@ class OverrideWalk {
   OverrideWalk(const Override& setting, const Diagnostics& diagnostics, json& document)
       : setting_(setting), diagnostics_(diagnostics), node_(&document) {}
 
-  // Replaces (or creates) the value at the path and returns where it is.
+  // Replaces (or creates) the value at the path and returns the shallowest path it wrote:
+  // an error anywhere below that came from this --set.
   JsonPath apply() {
     const std::vector<std::string> segments = split(setting_.path);
     for (std::size_t i = 0; i < segments.size(); ++i) {
       step(segments[i], /*is_last=*/i + 1 == segments.size());
     }
     *node_ = parse_value(setting_.value);
-    return path_;
+    return created_.value_or(path_);
   }
 
  private:
@@ -76,11 +77,13 @@ class OverrideWalk {
     }
   }
 
+  // A missing key is created (as an object when the path goes deeper), so any documented key
+  // can be set even where the file leaves it to its default; validation then rejects keys the
+  // schema does not know, with a did-you-mean.
   void step_into_object(const std::string& key, bool is_last) {
     if (!node_->contains(key) && !is_last) {
-      fail(path_.key(key), describe(nullptr),
-           "a key present in the file (--set may add only the last key of a path)" +
-               did_you_mean(key, existing_keys()));
+      (*node_)[key] = json::object();
+      if (!created_) created_ = path_.key(key);
     }
     node_ = &(*node_)[key];
     path_ = path_.key(key);
@@ -99,12 +102,6 @@ class OverrideWalk {
     path_ = path_.index(*index);
   }
 
-  std::vector<std::string_view> existing_keys() const {
-    std::vector<std::string_view> keys;
-    for (const auto& [key, unused] : node_->items()) keys.push_back(key);
-    return keys;
-  }
-
   [[noreturn]] void fail(const JsonPath& at, std::string_view found,
                          std::string_view expected) const {
     diagnostics_.fail_override(setting_, at, found, expected);
@@ -114,6 +111,7 @@ class OverrideWalk {
   const Diagnostics& diagnostics_;
   json* node_;
   JsonPath path_;
+  std::optional<JsonPath> created_;  // the first object this --set had to create
 };
 
 }  // namespace

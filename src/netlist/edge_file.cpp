@@ -156,7 +156,8 @@ EdgeDefinition read_edge_file(const fs::path& file, const std::string& subckt) {
                           "', expected exactly '" + join(kEdgePorts) +
                           "' in this order (the cllnsim edge interface)");
       }
-      edge.params = parse_params(words, i < words.size() && lower(words[i]) == "params:" ? i + 1 : i);
+      edge.params =
+          parse_params(words, i < words.size() && lower(words[i]) == "params:" ? i + 1 : i);
     } else if (keyword == ".ends") {
       inside = false;
     } else if (inside) {
@@ -188,8 +189,8 @@ void check_edge_params(const EdgeDefinition& edge, const std::map<std::string, d
     if (!edge.params.count(lower(name))) {
       std::string declared;
       for (const auto& [known, unused] : edge.params) declared += " " + known;
-      throw input_error(json_path + "." + name + ": the edge subcircuit '" + edge.subckt +
-                        "' in " + edge.file.string() + " declares no parameter '" + name +
+      throw input_error(json_path + "." + name + ": the edge subcircuit '" + edge.subckt + "' in " +
+                        edge.file.string() + " declares no parameter '" + name +
                         "' (it declares:" + declared + ")");
     }
   }

@@ -10,15 +10,15 @@
 namespace cllnsim::netlist {
 
 // The ports every edge subcircuit has, in this order (see README "The edge interface").
-inline const std::vector<std::string> kEdgePorts = {"fa", "fb", "ca", "cb",
+inline const std::vector<std::string> kEdgePorts = {"fa", "fb",    "ca",  "cb",
                                                     "g",  "learn", "vdd", "vss"};
 
 struct EdgeDefinition {
   std::filesystem::path file;
-  std::string subckt;                          // lower case, as ngspice names it
-  std::vector<std::string> lines;              // the file, includes inlined, ready to paste
-  std::map<std::string, std::string> params;   // declared parameters and their defaults
-  std::string free_transistor;                 // the MOSFET between fa and fb ("" if none)
+  std::string subckt;                         // lower case, as ngspice names it
+  std::vector<std::string> lines;             // the file, includes inlined, ready to paste
+  std::map<std::string, std::string> params;  // declared parameters and their defaults
+  std::string free_transistor;                // the MOSFET between fa and fb ("" if none)
 };
 
 // Throws cllnsim::input_error naming the file and line when the file cannot be read, an

@@ -171,8 +171,8 @@ void write_node_leaks(Writer& w) {
   w.section("leak resistors keep a node whose edges are all off from floating");
   const std::string ohms = format_number(w.config_.network.node_leak_ohms);
   for (const auto& node : n.nodes()) {
-    const bool driven = node.role == Role::input || node.role == Role::rail ||
-                        node.role == Role::ground;
+    const bool driven =
+        node.role == Role::input || node.role == Role::rail || node.role == Role::ground;
     if (driven) continue;
     const std::string f = lattice_node(n, node.index, 'f');
     w.line("rleak_" + f + " " + f + " 0 " + ohms);
@@ -201,8 +201,8 @@ void write_replay_analysis(Writer& w, const Replay& replay) {
   w.line(save);
   for (std::size_t e = 0; e < w.network_.edges().size(); ++e) {
     const std::string gate = gate_node(static_cast<int>(e));
-    w.line(".measure tran final_" + gate + " find v(" + gate + ") at=" +
-           format_number(replay.stop));
+    w.line(".measure tran final_" + gate + " find v(" + gate +
+           ") at=" + format_number(replay.stop));
   }
 }
 

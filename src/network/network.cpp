@@ -6,12 +6,18 @@ namespace cllnsim::network {
 
 const char* role_name(Role role) {
   switch (role) {
-    case Role::hidden: return "hidden";
-    case Role::input: return "input";
-    case Role::rail: return "rail";
-    case Role::ground: return "ground";
-    case Role::output_plus: return "output_plus";
-    case Role::output_minus: return "output_minus";
+    case Role::hidden:
+      return "hidden";
+    case Role::input:
+      return "input";
+    case Role::rail:
+      return "rail";
+    case Role::ground:
+      return "ground";
+    case Role::output_plus:
+      return "output_plus";
+    case Role::output_minus:
+      return "output_minus";
   }
   return "hidden";
 }
@@ -47,10 +53,14 @@ Network Network::lattice(const config::Network& spec) {
   };
   for (int r = 0; r < rows; ++r) {
     for (int c = 0; c < cols; ++c) {
-      if (c + 1 < cols) add_edge(r, c, r, c + 1, false);
-      else if (network.periodic_) add_edge(r, c, r, 0, true);
-      if (r + 1 < rows) add_edge(r, c, r + 1, c, false);
-      else if (network.periodic_) add_edge(r, c, 0, c, true);
+      if (c + 1 < cols)
+        add_edge(r, c, r, c + 1, false);
+      else if (network.periodic_)
+        add_edge(r, c, r, 0, true);
+      if (r + 1 < rows)
+        add_edge(r, c, r + 1, c, false);
+      else if (network.periodic_)
+        add_edge(r, c, 0, c, true);
     }
   }
   return network;

@@ -1,6 +1,7 @@
 #include "protocol/schedule.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <random>
@@ -22,7 +23,8 @@ void shuffle(std::vector<std::size_t>& items, std::mt19937_64& generator) {
     const std::uint64_t bound = i;
     const std::uint64_t limit = UINT64_MAX - UINT64_MAX % bound;
     std::uint64_t draw;
-    do draw = generator(); while (draw >= limit);
+    do draw = generator();
+    while (draw >= limit);
     std::swap(items[i - 1], items[static_cast<std::size_t>(draw % bound)]);
   }
 }
@@ -69,6 +71,13 @@ std::vector<netlist::Waveform> Schedule::initial_signals() const {
   return signals;
 }
 
+double Schedule::learn_seconds(int epoch) const {
+  if (epochs_ <= 1) return training_.learn_seconds;
+  const double progress = static_cast<double>(epoch - 1) / (epochs_ - 1);
+  return training_.learn_seconds *
+         std::pow(training_.learn_seconds_final / training_.learn_seconds, progress);
+}
+
 std::vector<std::size_t> Schedule::training_order(int epoch) const {
   std::vector<std::size_t> order(data_.train.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
@@ -108,7 +117,7 @@ double Schedule::walk_epoch(int epoch, double start, std::vector<netlist::Wavefo
     for (std::size_t index : training_order(epoch)) {
       t = present(signals, data_.train[index], t, plan);
       const double learning = snap(t + ramp);
-      const double learn_until = snap(learning + training_.learn_seconds);
+      const double learn_until = snap(learning + learn_seconds(epoch));
       const double held = snap(learn_until + ramp);
       learn.ramp_to(t, learning, learn_on_);
       learn.ramp_to(learn_until, held, learn_off_);

@@ -27,7 +27,7 @@ struct Read {
 struct EpochPlan {
   int epoch = 0;
   double start = 0.0;
-  double end = 0.0;         // gates are read here
+  double end = 0.0;  // gates are read here
   bool evaluated = false;
   std::vector<double> corners;  // every time a signal starts or ends a ramp, sorted
   std::vector<Read> reads;
@@ -47,6 +47,9 @@ class Schedule {
   std::vector<netlist::Waveform> initial_signals() const;
   // Appends epoch `epoch`'s steps to `signals` (holding the values reached before it).
   EpochPlan append_epoch(int epoch, std::vector<netlist::Waveform>& signals) const;
+  // How long learning is on per sample in `epoch` (geometric from learn_seconds to
+  // learn_seconds_final).
+  double learn_seconds(int epoch) const;
   // The order in which epoch `epoch` presents the training samples (seeded, reproducible).
   std::vector<std::size_t> training_order(int epoch) const;
 

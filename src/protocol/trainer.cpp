@@ -67,8 +67,7 @@ struct OutputProbe {
 };
 
 Metrics score(const std::vector<tasks::Sample>& samples,
-              const std::vector<std::vector<double>>& outputs,
-              const std::vector<double>& classes) {
+              const std::vector<std::vector<double>>& outputs, const std::vector<double>& classes) {
   Metrics metrics;
   double squared = 0.0;
   std::size_t terms = 0, correct = 0;
@@ -95,8 +94,7 @@ class Run {
  public:
   Run(const config::Config& config, const network::Network& network, const tasks::Dataset& data,
       const std::function<void(const EpochRecord&)>& on_epoch)
-      : data_(data), schedule_(config, data), window_(schedule_),
-        on_epoch_(on_epoch) {
+      : data_(data), schedule_(config, data), window_(schedule_), on_epoch_(on_epoch) {
     const std::size_t edges = network.edges().size();
     for (std::size_t e = 0; e < edges; ++e) {
       observed_.push_back(netlist::gate_node(static_cast<int>(e)));
@@ -172,8 +170,8 @@ class Run {
     record.evaluated = plan.evaluated;
     if (plan.evaluated) {
       record.train = score(data_.train, train_outputs_, data_.classes);
-      record.test = data_.test_is_train ? record.train
-                                        : score(data_.test, test_outputs_, data_.classes);
+      record.test =
+          data_.test_is_train ? record.train : score(data_.test, test_outputs_, data_.classes);
       final_train_ = record.train;
       final_test_ = record.test;
     }

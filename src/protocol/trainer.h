@@ -19,8 +19,8 @@
 namespace cllnsim::protocol {
 
 struct Metrics {
-  double mse = 0.0;                 // mean over samples and outputs of (O - L)^2, V^2
-  std::optional<double> accuracy;   // nearest-target classification, when the task has classes
+  double mse = 0.0;                // mean over samples and outputs of (O - L)^2, V^2
+  std::optional<double> accuracy;  // nearest-target classification, when the task has classes
 };
 
 struct EpochRecord {

@@ -57,11 +57,10 @@ void RunDirectory::record_epoch(const protocol::EpochRecord& record) {
   for (double gate : record.gates) gates.push_back(io::format_number(gate));
   gates_.append(csv_line(gates));
   if (!record.evaluated) return;
-  history_.append(csv_line({std::to_string(record.epoch), io::format_number(record.train.mse),
-                            optional_number(record.train.accuracy),
-                            io::format_number(record.test.mse),
-                            optional_number(record.test.accuracy),
-                            io::format_number(record.time)}));
+  history_.append(
+      csv_line({std::to_string(record.epoch), io::format_number(record.train.mse),
+                optional_number(record.train.accuracy), io::format_number(record.test.mse),
+                optional_number(record.test.accuracy), io::format_number(record.time)}));
 }
 
 void RunDirectory::write_results(const nlohmann::json& results) {
@@ -89,10 +88,8 @@ nlohmann::json describe_network(const network::Network& network,
   for (const auto& edge : network.edges()) {
     const auto& a = network.nodes()[static_cast<std::size_t>(edge.a)].at;
     const auto& b = network.nodes()[static_cast<std::size_t>(edge.b)].at;
-    nlohmann::json entry{{"index", edge.index},
-                         {"a", {a.row, a.col}},
-                         {"b", {b.row, b.col}},
-                         {"wraps", edge.wraps}};
+    nlohmann::json entry{
+        {"index", edge.index}, {"a", {a.row, a.col}}, {"b", {b.row, b.col}}, {"wraps", edge.wraps}};
     const auto e = static_cast<std::size_t>(edge.index);
     if (summary && e < summary->final_gates.size()) {
       entry["initial_gate_volts"] = summary->initial_gates[e];

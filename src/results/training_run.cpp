@@ -12,11 +12,11 @@ namespace {
 
 nlohmann::json base_results(const protocol::Experiment& experiment) {
   const config::Config& config = experiment.config;
-  return {{"name", config.name},
-          {"seed", config.seed},
-          {"config", config.resolved},
-          {"versions",
-           {{"cllnsim", CLLNSIM_VERSION}, {"ngspice", spice::Session::ngspice_version()}}}};
+  return {
+      {"name", config.name},
+      {"seed", config.seed},
+      {"config", config.resolved},
+      {"versions", {{"cllnsim", CLLNSIM_VERSION}, {"ngspice", spice::Session::ngspice_version()}}}};
 }
 
 }  // namespace

@@ -103,7 +103,8 @@ int on_get_vsrc_data(double* voltage, double time, char* name, int, void*) {
 Session::Session() {
   Session* expected = nullptr;
   if (!live_session.compare_exchange_strong(expected, this)) {
-    throw std::logic_error("cllnsim: a second spice::Session in one process (libngspice is global)");
+    throw std::logic_error(
+        "cllnsim: a second spice::Session in one process (libngspice is global)");
   }
   if (!library_initialised) {
     CLocaleGuard locale;
@@ -125,9 +126,7 @@ Session::~Session() {
   live_session.store(nullptr);
 }
 
-std::string Session::ngspice_version() {
-  return NGSPICE_PACKAGE_VERSION;
-}
+std::string Session::ngspice_version() { return NGSPICE_PACKAGE_VERSION; }
 
 void Session::on_message(const char* text) {
   std::string line = text ? text : "";
@@ -238,8 +237,8 @@ void Session::fail(const std::string& what) const {
 
 void Session::send(const std::string& text) {
   if (text.size() > kMaxCommandLength) {
-    throw std::logic_error("ngspice command longer than its 1024-byte buffer: " +
-                           text.substr(0, 60) + "...");
+    throw std::logic_error(
+        "ngspice command longer than its 1024-byte buffer: " + text.substr(0, 60) + "...");
   }
   begin_operation();
   CLocaleGuard locale;

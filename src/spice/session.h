@@ -77,9 +77,9 @@ class Session {
   void register_breakpoints_up_to(double time);
 
   std::vector<std::string> messages_;
-  bool library_failed_ = false;  // set by ControlledExit: the library's state is suspect
-  int error_lines_ = 0;                 // lines ngspice printed that report an error
-  std::size_t message_count_ = 0;       // lines received in total
+  bool library_failed_ = false;    // set by ControlledExit: the library's state is suspect
+  int error_lines_ = 0;            // lines ngspice printed that report an error
+  std::size_t message_count_ = 0;  // lines received in total
   std::size_t operation_first_message_ = 0;
   int operation_first_error_ = 0;
 

@@ -1,0 +1,369 @@
+// End-to-end tests of the cllnsim command line: the real binary on configs written into a fresh
+// temporary folder. Bad input must exit 2 with one error line naming the file and the JSON path
+// (or edge-file line) and write nothing; good input must write a complete run directory.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <fstream>
+#include <initializer_list>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "core/version.h"
+#include "run_cli.h"
+
+namespace cllnsim::clitest {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+const fs::path kRepo = CLLNSIM_SOURCE_DIR;
+const fs::path kEdgeFile = kRepo / "netlists" / "edges" / "nmos_rule.sub";
+
+std::string read_text(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+void write_text(const fs::path& path, const std::string& text) {
+  std::ofstream(path, std::ios::binary) << text;
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream stream(text);
+  for (std::string line; std::getline(stream, line);) lines.push_back(line);
+  return lines;
+}
+
+std::string first_cell(const std::string& line) { return line.substr(0, line.find(',')); }
+
+std::vector<std::string> hidden_entries(const fs::path& dir) {
+  std::vector<std::string> hidden;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    const std::string name = entry.path().filename().string();
+    if (name.starts_with(".")) hidden.push_back(name);
+  }
+  return hidden;
+}
+
+// configs/xor.json with the edge file made absolute, so the copy works from any folder.
+json xor_config() {
+  json config = json::parse(read_text(kRepo / "configs" / "xor.json"));
+  config["network"]["edge"]["file"] = kEdgeFile.string();
+  return config;
+}
+
+class CliTest : public ::testing::Test {
+ protected:
+  fs::path config_path() const { return tmp_.path() / "config.json"; }
+  fs::path run_dir() const { return tmp_.path() / "run"; }
+
+  fs::path write_config(const json& config) const {
+    write_text(config_path(), config.dump(2));
+    return config_path();
+  }
+
+  // `cllnsim train CONFIG --out <tmp>/run --quiet [extra...]`
+  CliResult train(const json& config, std::vector<std::string> extra = {}) const {
+    std::vector<std::string> args{"train", write_config(config).string(), "--out",
+                                  run_dir().string(), "--quiet"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return run_cli(args);
+  }
+
+  // Exit 2 and exactly one error line on stderr, which mentions every one of `mentions`.
+  static void expect_bad_input(const CliResult& result,
+                               std::initializer_list<std::string> mentions) {
+    EXPECT_EQ(result.exit_code, 2) << result.err;
+    EXPECT_TRUE(result.err.starts_with("cllnsim: error: ")) << result.err;
+    EXPECT_EQ(std::count(result.err.begin(), result.err.end(), '\n'), 1)
+        << "expected exactly one error line:\n"
+        << result.err;
+    for (const std::string& mention : mentions) {
+      EXPECT_NE(result.err.find(mention), std::string::npos)
+          << "the error should mention '" << mention << "':\n"
+          << result.err;
+    }
+  }
+
+  void expect_no_run_written() const {
+    EXPECT_FALSE(fs::exists(run_dir() / "results.json"));
+    EXPECT_TRUE(!fs::exists(run_dir()) || fs::is_empty(run_dir()))
+        << run_dir() << " should not have been filled";
+  }
+
+  TempDir tmp_;
+};
+
+// --- Malformed configs ---
+
+using CliConfigErrors = CliTest;
+
+TEST_F(CliConfigErrors, MissingSeedNamesFileAndPath) {
+  json config = xor_config();
+  config.erase("seed");
+  expect_bad_input(train(config), {config_path().string(), "at seed", "missing"});
+  expect_no_run_written();
+}
+
+TEST_F(CliConfigErrors, StringEpochsNamesPathFoundValueAndExpectedType) {
+  json config = xor_config();
+  config["training"]["epochs"] = "many";
+  expect_bad_input(train(config),
+                   {config_path().string(), "at training.epochs", "\"many\"", "integer"});
+  expect_no_run_written();
+}
+
+TEST_F(CliConfigErrors, MisspelledKeySuggestsTheKnownOne) {
+  json config = xor_config();
+  config["training"]["epocs"] = 3;
+  expect_bad_input(train(config),
+                   {config_path().string(), "at training.epocs", "did you mean \"epochs\""});
+  expect_no_run_written();
+}
+
+TEST_F(CliConfigErrors, InputOutsideTheLatticeIsRejected) {
+  json config = xor_config();
+  config["network"]["inputs"][0]["at"] = {4, 0};
+  expect_bad_input(train(config),
+                   {config_path().string(), "at network.inputs[0].at", "[4, 0]", "4x4"});
+  expect_no_run_written();
+}
+
+TEST_F(CliConfigErrors, LatticeNodeUsedTwiceNamesBothUses) {
+  json config = xor_config();
+  config["network"]["inputs"][0]["at"] = config["network"]["rails"][0]["at"];
+  expect_bad_input(train(config),
+                   {config_path().string(), "network.inputs[0].at", "network.rails[0].at"});
+  expect_no_run_written();
+}
+
+TEST_F(CliConfigErrors, MissingEdgeFileNamesPathAndJsonKey) {
+  json config = xor_config();
+  const fs::path missing = tmp_.path() / "no_such_edge.sub";
+  config["network"]["edge"]["file"] = missing.string();
+  expect_bad_input(train(config),
+                   {config_path().string(), "at network.edge.file", missing.string()});
+  expect_no_run_written();
+}
+
+TEST_F(CliConfigErrors, EdgeSubcktWithSevenPortsNamesEdgeFileAndLine) {
+  const fs::path edge_file = tmp_.path() / "seven_ports.sub";
+  write_text(edge_file,
+             "* an edge that forgot its vss port\n"
+             ".subckt cl_nmos_rule fa fb ca cb g learn vdd\n"
+             "+ params: gl=1m cg=1n\n"
+             "R1 fa fb 1k\n"
+             ".ends cl_nmos_rule\n");
+  json config = xor_config();
+  config["network"]["edge"]["file"] = edge_file.string();
+  expect_bad_input(train(config), {edge_file.string() + ":2:", "fa fb ca cb g learn vdd vss"});
+  expect_no_run_written();
+}
+
+// --- --set ---
+
+using CliSetErrors = CliTest;
+
+TEST_F(CliSetErrors, NonNumericEtaIsRejected) {
+  expect_bad_input(
+      train(xor_config(), {"--set", "training.eta=fast"}),
+      {config_path().string(), "--set training.eta=fast", "at training.eta", "\"fast\"", "number"});
+  expect_no_run_written();
+}
+
+TEST_F(CliSetErrors, UnknownPathIsNamedWithSuggestion) {
+  expect_bad_input(
+      train(xor_config(), {"--set", "trainig.eta=0.5"}),
+      {config_path().string(), "--set trainig.eta=0.5", "at trainig", "did you mean \"training\""});
+  expect_no_run_written();
+}
+
+// --- The output folder ---
+
+using CliOutputDirectory = CliTest;
+
+TEST_F(CliOutputDirectory, OutUnderARegularFileIsRejected) {
+  write_text(tmp_.path() / "afile", "not a folder\n");
+  const fs::path out = tmp_.path() / "afile" / "run";
+  const CliResult result = run_cli({"train", write_config(xor_config()).string(), "--out",
+                                    out.string(), "--quiet", "--set", "training.epochs=1"});
+  expect_bad_input(result, {out.string()});
+  EXPECT_EQ(read_text(tmp_.path() / "afile"), "not a folder\n");
+}
+
+TEST_F(CliOutputDirectory, ExistingResultsAreNeitherOverwrittenNorJoined) {
+  fs::create_directory(run_dir());
+  const std::string previous = "{\"status\": \"an earlier run\"}\n";
+  write_text(run_dir() / "results.json", previous);
+  expect_bad_input(train(xor_config(), {"--set", "training.epochs=1"}),
+                   {run_dir().string(), "results.json"});
+  EXPECT_EQ(read_text(run_dir() / "results.json"), previous);
+  std::vector<std::string> names;
+  for (const auto& entry : fs::directory_iterator(run_dir())) {
+    names.push_back(entry.path().filename().string());
+  }
+  EXPECT_EQ(names, std::vector<std::string>{"results.json"});
+}
+
+// --- Commands, help and version ---
+
+TEST(CliCommandLine, UnknownCommandIsRejected) {
+  const CliResult result = run_cli({"frobnicate"});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find("unknown command 'frobnicate'"), std::string::npos) << result.err;
+  EXPECT_EQ(std::count(result.err.begin(), result.err.end(), '\n'), 1) << result.err;
+}
+
+TEST(CliCommandLine, TrainWithoutConfigIsRejected) {
+  const CliResult result = run_cli({"train"});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find("no CONFIG"), std::string::npos) << result.err;
+  EXPECT_EQ(std::count(result.err.begin(), result.err.end(), '\n'), 1) << result.err;
+}
+
+TEST(CliCommandLine, VersionPrintsCllnsimAndLibngspiceVersions) {
+  const CliResult result = run_cli({"--version"});
+  EXPECT_EQ(result.exit_code, 0);
+  std::smatch match;
+  ASSERT_TRUE(std::regex_search(result.out, match,
+                                std::regex(R"(cllnsim (\S+).*libngspice[^0-9]*([0-9][0-9.]*))")))
+      << result.out;
+  EXPECT_EQ(match[1].str(), CLLNSIM_VERSION);
+}
+
+TEST(CliCommandLine, TrainHelpExitsZeroAndMentionsSet) {
+  const CliResult result = run_cli({"train", "--help"});
+  EXPECT_EQ(result.exit_code, 0);
+  EXPECT_NE(result.out.find("--set"), std::string::npos) << result.out;
+}
+
+TEST(CliCommandLine, NetlistHelpExitsZeroAndMentionsSet) {
+  const CliResult result = run_cli({"netlist", "--help"});
+  EXPECT_EQ(result.exit_code, 0);
+  EXPECT_NE(result.out.find("--set"), std::string::npos) << result.out;
+}
+
+// --- netlist ---
+
+using CliNetlist = CliTest;
+
+TEST_F(CliNetlist, WritesStandaloneNetlistWithPwlSourcesAndMeasures) {
+  const fs::path file = tmp_.path() / "xor.cir";
+  const CliResult result = run_cli({"netlist", write_config(xor_config()).string(), "-o",
+                                    file.string(), "--set", "training.epochs=1"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  std::string text = read_text(file);
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  EXPECT_NE(text.find("pwl("), std::string::npos);
+  EXPECT_NE(text.find(".measure"), std::string::npos);
+  EXPECT_EQ(text.find("external"), std::string::npos) << "a standalone netlist needs no driver";
+  EXPECT_TRUE(hidden_entries(tmp_.path()).empty());
+}
+
+// --- A tiny successful training run ---
+
+class CliTrainRun : public CliTest {
+ protected:
+  void SetUp() override {
+    json config = xor_config();
+    config["seed"] = 7;
+    result_ = train(config, {"--set", "training.epochs=2"});
+    ASSERT_EQ(result_.exit_code, 0) << result_.err;
+  }
+
+  json results() const { return json::parse(read_text(run_dir() / "results.json")); }
+
+  CliResult result_;
+};
+
+TEST_F(CliTrainRun, QuietRunPrintsNothingOnStderr) { EXPECT_EQ(result_.err, ""); }
+
+TEST_F(CliTrainRun, WritesTheFourRunFilesAndNoHiddenOnes) {
+  for (const char* name : {"results.json", "history.csv", "gates.csv", "netlist.cir"}) {
+    EXPECT_TRUE(fs::is_regular_file(run_dir() / name)) << name;
+    EXPECT_GT(fs::file_size(run_dir() / name), 0u) << name;
+  }
+  EXPECT_EQ(hidden_entries(run_dir()), std::vector<std::string>{});
+}
+
+TEST_F(CliTrainRun, ResultsHoldStatusMetricsTimingVersionsAndSeed) {
+  const json r = results();
+  EXPECT_EQ(r.value("status", ""), "completed");
+  ASSERT_TRUE(r.contains("metrics")) << r.dump(2);
+  EXPECT_TRUE(r["metrics"]["train"]["mse"].is_number());
+  EXPECT_GE(r["metrics"]["train"]["mse"].get<double>(), 0.0);
+  ASSERT_TRUE(r["metrics"]["train"]["accuracy"].is_number());
+  EXPECT_GE(r["metrics"]["train"]["accuracy"].get<double>(), 0.0);
+  EXPECT_LE(r["metrics"]["train"]["accuracy"].get<double>(), 1.0);
+  EXPECT_TRUE(r["metrics"]["test"]["mse"].is_number());
+  EXPECT_EQ(r["epochs"], 2);
+  EXPECT_GT(r["wall_seconds"].get<double>(), 0.0);
+  EXPECT_GT(r["simulated_seconds"].get<double>(), 0.0);
+  EXPECT_TRUE(r["time_points"].is_number_integer());
+  EXPECT_GT(r["time_points"].get<long>(), 0);
+  EXPECT_EQ(r["versions"]["cllnsim"], CLLNSIM_VERSION);
+  EXPECT_TRUE(r["versions"]["ngspice"].is_string());
+  EXPECT_EQ(r["seed"], 7);
+}
+
+TEST_F(CliTrainRun, ResultsDescribeAll32EdgesWithConductance) {
+  const json edges = results()["network"]["edges"];
+  ASSERT_EQ(edges.size(), 32u);
+  for (const json& edge : edges) {
+    ASSERT_TRUE(edge.contains("conductance_siemens")) << edge.dump();
+    EXPECT_TRUE(edge["conductance_siemens"].is_number()) << edge.dump();
+  }
+}
+
+TEST_F(CliTrainRun, HistoryHasOneRowPerEpochFromZero) {
+  const auto lines = lines_of(read_text(run_dir() / "history.csv"));
+  ASSERT_EQ(lines.size(), 4u) << read_text(run_dir() / "history.csv");
+  EXPECT_EQ(lines[0], "epoch,train_mse,train_accuracy,test_mse,test_accuracy,simulated_seconds");
+  for (int epoch = 0; epoch <= 2; ++epoch) {
+    EXPECT_EQ(first_cell(lines[epoch + 1]), std::to_string(epoch));
+  }
+}
+
+TEST_F(CliTrainRun, GatesHaveOneColumnPerEdgeAndOneRowPerEpoch) {
+  const auto lines = lines_of(read_text(run_dir() / "gates.csv"));
+  ASSERT_EQ(lines.size(), 4u) << read_text(run_dir() / "gates.csv");
+  std::string header = "epoch";
+  for (int g = 0; g < 32; ++g) header += ",g" + std::to_string(g);
+  EXPECT_EQ(lines[0], header);
+  for (int epoch = 0; epoch <= 2; ++epoch) {
+    EXPECT_EQ(first_cell(lines[epoch + 1]), std::to_string(epoch));
+    EXPECT_EQ(std::count(lines[epoch + 1].begin(), lines[epoch + 1].end(), ','), 32);
+  }
+}
+
+// --- Progress on a terminal ---
+
+using CliProgress = CliTest;
+
+TEST_F(CliProgress, ShownOnTerminalStderr) {
+  const CliResult result = run_cli({"train", write_config(xor_config()).string(), "--out",
+                                    run_dir().string(), "--set", "training.epochs=2"},
+                                   StderrTo::terminal);
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.err.find("epoch 2/2"), std::string::npos) << result.err;
+}
+
+TEST_F(CliProgress, QuietSilencesItEvenOnTerminal) {
+  const CliResult result = run_cli({"train", write_config(xor_config()).string(), "--out",
+                                    run_dir().string(), "--set", "training.epochs=2", "--quiet"},
+                                   StderrTo::terminal);
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(result.err, "");
+}
+
+}  // namespace
+}  // namespace cllnsim::clitest

@@ -1,0 +1,88 @@
+// The shipped edge on a single-edge test bench in ngspice: with learning on, the gate moves
+// with the sign and rate the coupled-learning rule predicts, dVg/dt = gl/cg (dVF^2 - dVC^2),
+// in all four cases of (free drop larger / clamped drop larger) x (drop polarity); with
+// learning off it holds.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <string>
+
+#include "io/csv.h"
+#include "netlist/edge_file.h"
+#include "spice/session.h"
+
+namespace cllnsim {
+namespace {
+
+constexpr double kGl = 1e-3;   // A/V^2
+constexpr double kCg = 1e-9;   // F
+constexpr double kGate = 2.0;  // V, inside the soft bounds
+constexpr double kSeconds = 10e-6;
+
+// Gate voltage after kSeconds with the edge's four terminals held at fixed voltages.
+double gate_after(double fa, double fb, double ca, double cb, double learn) {
+  const auto edge = netlist::read_edge_file(
+      std::string(CLLNSIM_SOURCE_DIR) + "/netlists/edges/nmos_rule.sub", "cl_nmos_rule");
+  std::vector<std::string> lines{"single edge bench"};
+  lines.insert(lines.end(), edge.lines.begin(), edge.lines.end());
+  auto source = [&](const std::string& node, double volts) {
+    lines.push_back("v" + node + " " + node + " 0 " + io::format_number(volts));
+  };
+  source("fa", fa);
+  source("fb", fb);
+  source("ca", ca);
+  source("cb", cb);
+  source("learn", learn);
+  source("vdd", 5.0);
+  source("vss", 0.0);
+  lines.push_back("xedge fa fb ca cb g learn vdd vss cl_nmos_rule gl=" + io::format_number(kGl) +
+                  " cg=" + io::format_number(kCg));
+  lines.push_back(".ic v(g)=" + io::format_number(kGate));
+
+  spice::Session session;
+  session.load(lines);
+  spice::TransientRequest request;
+  request.step = request.max_step = 1e-7;
+  request.stop = kSeconds;
+  request.observed = {"g"};
+  double gate = NAN;
+  request.on_point = [&](double, std::span<const double> v) { gate = v[0]; };
+  session.run_transient(request);
+  return gate;
+}
+
+struct Case {
+  const char* name;
+  double free_drop;
+  double clamped_drop;
+};
+
+class EdgeRule : public ::testing::TestWithParam<Case> {};
+
+TEST_P(EdgeRule, GateMovesAsTheRulePredicts) {
+  const Case c = GetParam();
+  const double common = 0.1;
+  const double gate =
+      gate_after(common + c.free_drop, common, common + c.clamped_drop, common, 5.0);
+  const double contrast = c.free_drop * c.free_drop - c.clamped_drop * c.clamped_drop;
+  const double predicted = kGl / kCg * contrast * kSeconds;
+  EXPECT_EQ(std::signbit(gate - kGate), std::signbit(predicted)) << "gate " << gate;
+  // The transistors' overlap capacitances add about 0.05% to the gate capacitor.
+  EXPECT_NEAR(gate - kGate, predicted, 0.01 * std::abs(predicted)) << "gate " << gate;
+}
+
+INSTANTIATE_TEST_SUITE_P(FourCases, EdgeRule,
+                         ::testing::Values(Case{"FreeLargerPositive", 0.2, 0.1},
+                                           Case{"ClampedLargerPositive", 0.1, 0.2},
+                                           Case{"FreeLargerNegative", -0.2, -0.1},
+                                           Case{"ClampedLargerNegative", -0.1, -0.2}),
+                         [](const auto& info) { return std::string(info.param.name); });
+
+TEST(EdgeRuleHold, GateHoldsWhileLearningIsOff) {
+  const double gate = gate_after(0.3, 0.1, 0.1, 0.1, 0.0);
+  // Only the gate capacitor's 1e12 ohm leak acts: 2 V * 10 us / 1000 s = 20 nV.
+  EXPECT_NEAR(gate, kGate, 1e-6);
+}
+
+}  // namespace
+}  // namespace cllnsim

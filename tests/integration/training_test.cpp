@@ -1,0 +1,156 @@
+// End-to-end training runs of the real binary on the shipped XOR config: the exported netlist
+// replays the run in `ngspice -b`; with learning off the gates hold and nothing is learned;
+// memory stays flat over 10x more epochs.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Finished {
+  int exit_code = -1;
+  long peak_rss_kb = 0;
+};
+
+// Runs `argv` with stdout and stderr to `log`; returns its exit code and peak RSS.
+Finished run(const std::vector<std::string>& argv, const fs::path& log) {
+  const pid_t pid = fork();
+  if (pid == 0) {
+    const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    dup2(fd, 1);
+    dup2(fd, 2);
+    std::vector<char*> args;
+    for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
+    args.push_back(nullptr);
+    execv(args[0], args.data());
+    _exit(127);
+  }
+  int status = 0;
+  rusage usage{};
+  wait4(pid, &status, 0, &usage);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, usage.ru_maxrss};
+}
+
+std::string read(const fs::path& file) {
+  std::ifstream stream(file);
+  std::stringstream text;
+  text << stream.rdbuf();
+  return text.str();
+}
+
+std::vector<double> last_gates(const fs::path& gates_csv) {
+  std::ifstream stream(gates_csv);
+  std::string line, last;
+  while (std::getline(stream, line)) last = line;
+  std::vector<double> gates;
+  std::stringstream cells(last);
+  std::string cell;
+  std::getline(cells, cell, ',');  // epoch
+  while (std::getline(cells, cell, ',')) gates.push_back(std::stod(cell));
+  return gates;
+}
+
+std::vector<double> first_gates(const fs::path& gates_csv) {
+  std::ifstream stream(gates_csv);
+  std::string header, line;
+  std::getline(stream, header);
+  std::getline(stream, line);
+  std::vector<double> gates;
+  std::stringstream cells(line);
+  std::string cell;
+  std::getline(cells, cell, ',');
+  while (std::getline(cells, cell, ',')) gates.push_back(std::stod(cell));
+  return gates;
+}
+
+class Training : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("cllnsim-training-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  Finished train(const fs::path& out, const std::vector<std::string>& settings) {
+    std::vector<std::string> argv{CLLNSIM_BINARY, "train", config_,
+                                  "--quiet",      "--out", out.string()};
+    for (const auto& setting : settings) argv.insert(argv.end(), {"--set", setting});
+    return run(argv, dir_ / (out.filename().string() + ".log"));
+  }
+
+  const std::string config_ = std::string(CLLNSIM_SOURCE_DIR) + "/configs/xor.json";
+  fs::path dir_;
+};
+
+TEST_F(Training, ExportedNetlistReplaysTheRunInNgspiceBatchMode) {
+  const std::vector<std::string> settings{"training.epochs=20"};
+  ASSERT_EQ(train(dir_ / "run", settings).exit_code, 0) << read(dir_ / "run.log");
+  const fs::path netlist = dir_ / "replay.cir";
+  std::vector<std::string> argv{CLLNSIM_BINARY, "netlist", config_, "-o", netlist.string()};
+  for (const auto& setting : settings) argv.insert(argv.end(), {"--set", setting});
+  ASSERT_EQ(run(argv, dir_ / "netlist.log").exit_code, 0) << read(dir_ / "netlist.log");
+  ASSERT_EQ(run({"/usr/bin/ngspice", "-b", netlist.string()}, dir_ / "ngspice.log").exit_code, 0)
+      << read(dir_ / "ngspice.log");
+
+  const std::string log = read(dir_ / "ngspice.log");
+  const std::vector<double> in_process = last_gates(dir_ / "run" / "gates.csv");
+  const std::regex measured(R"(final_g(\d+)\s*=\s*([-+0-9.eE]+))");
+  std::size_t found = 0;
+  double worst = 0.0;
+  for (auto it = std::sregex_iterator(log.begin(), log.end(), measured);
+       it != std::sregex_iterator(); ++it) {
+    const std::size_t edge = std::stoul((*it)[1]);
+    ASSERT_LT(edge, in_process.size());
+    worst = std::max(worst, std::abs(std::stod((*it)[2]) - in_process[edge]));
+    ++found;
+  }
+  EXPECT_EQ(found, in_process.size()) << log.substr(log.size() > 2000 ? log.size() - 2000 : 0);
+  std::cout << "replay: largest gate difference " << worst * 1e3 << " mV over " << found
+            << " edges\n";
+  EXPECT_LT(worst, 1e-3);
+}
+
+TEST_F(Training, WithLearningOffGatesHoldAndXorIsNotLearned) {
+  ASSERT_EQ(train(dir_ / "run", {"training.learning=false", "training.epochs=30"}).exit_code, 0)
+      << read(dir_ / "run.log");
+  const auto before = first_gates(dir_ / "run" / "gates.csv");
+  const auto after = last_gates(dir_ / "run" / "gates.csv");
+  ASSERT_EQ(before.size(), after.size());
+  double droop = 0.0;
+  for (std::size_t e = 0; e < before.size(); ++e) {
+    droop = std::max(droop, std::abs(after[e] - before[e]));
+  }
+  std::cout << "learning off: largest gate change over the run " << droop * 1e6 << " uV\n";
+  EXPECT_LT(droop, 1e-3);
+  const auto results = nlohmann::json::parse(read(dir_ / "run" / "results.json"));
+  EXPECT_LT(results["metrics"]["train"]["accuracy"].get<double>(), 1.0);
+}
+
+TEST_F(Training, PeakMemoryIsFlatOverTenTimesMoreEpochs) {
+  const Finished short_run = train(dir_ / "short", {"training.epochs=20"});
+  const Finished long_run = train(dir_ / "long", {"training.epochs=200"});
+  ASSERT_EQ(short_run.exit_code, 0);
+  ASSERT_EQ(long_run.exit_code, 0);
+  std::cout << "peak RSS: 20 epochs " << short_run.peak_rss_kb << " kB, 200 epochs "
+            << long_run.peak_rss_kb << " kB\n";
+  EXPECT_LT(static_cast<double>(long_run.peak_rss_kb),
+            1.2 * static_cast<double>(short_run.peak_rss_kb));
+}
+
+}  // namespace

@@ -1,0 +1,223 @@
+#include "netlist/edge_file.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <initializer_list>
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "core/error.h"
+
+namespace cllnsim::netlist {
+namespace {
+
+namespace fs = std::filesystem;
+
+const fs::path kShippedEdge = fs::path(CLLNSIM_SOURCE_DIR) / "netlists/edges/nmos_rule.sub";
+
+// A valid edge body: both transistors, model defined in the same file.
+constexpr std::string_view kBody =
+    "Mfree fa g fb 0 nch w=1u l=1u\n"
+    "Mclamp ca g cb 0 nch w=1u l=1u\n"
+    "Cgate g vss 1n\n"
+    ".ends edge\n";
+constexpr std::string_view kModel = ".model nch nmos level=1\n";
+constexpr std::string_view kPorts = "fa fb ca cb g learn vdd vss";
+
+std::string Lower(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return text;
+}
+
+class EdgeFileTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("cllnsim_edge_file_test_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::create_directories(dir_ / "models");
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  fs::path Write(const std::string& name, std::string_view text) const {
+    const fs::path path = dir_ / name;
+    std::ofstream(path) << text;
+    return path;
+  }
+
+  // Reads `file`, expects a bad-input Error whose message contains every part.
+  static void ExpectInputError(const fs::path& file, const std::string& subckt,
+                               std::initializer_list<std::string> parts) {
+    try {
+      read_edge_file(file, subckt);
+      ADD_FAILURE() << "read_edge_file(" << file << ") did not throw";
+    } catch (const Error& error) {
+      EXPECT_EQ(error.code(), ExitCode::bad_input);
+      const std::string message = error.what();
+      for (const std::string& part : parts) {
+        EXPECT_NE(message.find(part), std::string::npos) << "'" << part << "' not in: " << message;
+      }
+    }
+  }
+
+  fs::path dir_;
+};
+
+TEST(EdgeFileShipped, LoadsSubcktAndFreeTransistor) {
+  const EdgeDefinition edge = read_edge_file(kShippedEdge, "cl_nmos_rule");
+  EXPECT_EQ(edge.file, kShippedEdge);
+  EXPECT_EQ(edge.subckt, "cl_nmos_rule");
+  EXPECT_EQ(edge.free_transistor, "mfree");
+}
+
+TEST(EdgeFileShipped, InlinesTheModelInclude) {
+  const EdgeDefinition edge = read_edge_file(kShippedEdge, "cl_nmos_rule");
+  bool model = false;
+  for (const std::string& line : edge.lines) {
+    const std::string text = Lower(line);
+    EXPECT_NE(text.rfind(".include", 0), 0u) << line;
+    EXPECT_NE(text.rfind(".inc ", 0), 0u) << line;
+    EXPECT_NE(text, ".end") << "an .end line was kept";
+    if (text.rfind(".model ald1106 nmos", 0) == 0) model = true;
+  }
+  EXPECT_TRUE(model) << "the model card of ald1106.lib is not inlined";
+  const auto subckt = std::find_if(edge.lines.begin(), edge.lines.end(), [](const auto& line) {
+    return line.rfind(".subckt cl_nmos_rule", 0) == 0;
+  });
+  EXPECT_NE(subckt, edge.lines.end());
+}
+
+TEST(EdgeFileShipped, ParsesParamsWithDefaults) {
+  const EdgeDefinition edge = read_edge_file(kShippedEdge, "cl_nmos_rule");
+  const std::map<std::string, std::string> expected = {
+      {"gl", "1m"},     {"cg", "1n"},      {"vgmin", "0.8"}, {"vgmax", "6"},
+      {"gbound", "1m"}, {"rleak", "1e12"}, {"w", "138u"},    {"l", "7.8u"}};
+  EXPECT_EQ(edge.params, expected);
+}
+
+TEST(EdgeFileShipped, SubcktNameIsCaseInsensitive) {
+  const EdgeDefinition edge = read_edge_file(kShippedEdge, "CL_NMOS_Rule");
+  EXPECT_EQ(edge.subckt, "cl_nmos_rule");
+}
+
+TEST(EdgeFileShipped, CheckEdgeParamsAcceptsDeclaredNamesInAnyCase) {
+  const EdgeDefinition edge = read_edge_file(kShippedEdge, "cl_nmos_rule");
+  EXPECT_NO_THROW(check_edge_params(edge, {{"gl", 1e-3}, {"CG", 1e-9}}, "network.edge.params"));
+}
+
+TEST(EdgeFileShipped, CheckEdgeParamsRejectsUndeclaredParamNamingIt) {
+  const EdgeDefinition edge = read_edge_file(kShippedEdge, "cl_nmos_rule");
+  try {
+    check_edge_params(edge, {{"gl", 1e-3}, {"bogus", 1.0}}, "network.edge.params");
+    FAIL() << "no error for an undeclared parameter";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), ExitCode::bad_input);
+    const std::string message = error.what();
+    EXPECT_NE(message.find("network.edge.params.bogus"), std::string::npos) << message;
+    EXPECT_NE(message.find("'bogus'"), std::string::npos) << message;
+    EXPECT_NE(message.find(kShippedEdge.string()), std::string::npos) << message;
+  }
+}
+
+TEST_F(EdgeFileTest, MissingEdgeFileNamesIt) {
+  ExpectInputError(dir_ / "nope.sub", "edge", {(dir_ / "nope.sub").string(), "does not exist"});
+}
+
+TEST_F(EdgeFileTest, ParamsWithoutKeywordAndContinuedPortsAreRead) {
+  const fs::path file = Write("edge.sub", std::string(kModel) +
+                                              ".subckt edge fa fb ca cb\n"
+                                              "* a comment between continuations\n"
+                                              "+ g learn vdd vss gl=2m W=3u\n" +
+                                              std::string(kBody));
+  const EdgeDefinition edge = read_edge_file(file, "edge");
+  const std::map<std::string, std::string> expected = {{"gl", "2m"}, {"w", "3u"}};
+  EXPECT_EQ(edge.params, expected);
+  EXPECT_EQ(edge.free_transistor, "mfree");
+}
+
+TEST_F(EdgeFileTest, SevenPortsIsRejectedAtItsLine) {
+  const fs::path file =
+      Write("edge.sub", std::string(kModel) + "* comment\n" +
+                            ".subckt edge fa fb ca cb g learn vdd\n" + std::string(kBody));
+  ExpectInputError(file, "edge",
+                   {file.string() + ":3", "fa fb ca cb g learn vdd'", std::string(kPorts)});
+}
+
+TEST_F(EdgeFileTest, SwappedPortsAreRejectedAtTheirLine) {
+  const fs::path file =
+      Write("edge.sub", std::string(kModel) + ".subckt edge fb fa ca cb g learn vdd vss\n" +
+                            std::string(kBody));
+  ExpectInputError(file, "edge", {file.string() + ":2", "fb fa ca cb", std::string(kPorts)});
+}
+
+TEST_F(EdgeFileTest, MissingIncludeNamesIncludingLineAndTarget) {
+  const fs::path file = Write("edge.sub", "* edge\n.include models/missing.lib\n.subckt edge " +
+                                              std::string(kPorts) + "\n" + std::string(kBody));
+  ExpectInputError(file, "edge", {file.string() + ":2", "missing.lib", "does not exist"});
+}
+
+TEST_F(EdgeFileTest, QuotedRelativeIncludeIsInlinedFromTheEdgeFolder) {
+  Write("models/nch.lib", "* model\n" + std::string(kModel) + ".end\n");
+  const fs::path file = Write("edge.sub", ".include \"models/nch.lib\"\n.subckt edge " +
+                                              std::string(kPorts) + "\n" + std::string(kBody));
+  const EdgeDefinition edge = read_edge_file(file, "edge");
+  EXPECT_NE(std::find(edge.lines.begin(), edge.lines.end(), ".model nch nmos level=1"),
+            edge.lines.end());
+  for (const std::string& line : edge.lines) {
+    EXPECT_NE(Lower(line).rfind(".inc", 0), 0u) << line;
+    EXPECT_NE(Lower(line), ".end") << "the included file's .end was kept";
+  }
+}
+
+TEST_F(EdgeFileTest, SelfIncludeIsRejected) {
+  const fs::path file = Write("edge.sub", ".include edge.sub\n.subckt edge " + std::string(kPorts) +
+                                              "\n" + std::string(kBody));
+  ExpectInputError(file, "edge", {file.string() + ":1", "includes itself"});
+}
+
+TEST_F(EdgeFileTest, AbsentSubcktNamesFileAndSubckt) {
+  const fs::path file = Write("edge.sub", std::string(kModel) + ".subckt other " +
+                                              std::string(kPorts) + "\n" + std::string(kBody));
+  ExpectInputError(file, "edge", {file.string(), "no subcircuit 'edge'"});
+}
+
+TEST_F(EdgeFileTest, MosfetWithUndefinedModelIsRejectedAtItsLine) {
+  const fs::path file =
+      Write("edge.sub", std::string(kModel) + ".subckt edge " + std::string(kPorts) + "\n" +
+                            "Mfree fa g fb 0 nch w=1u l=1u\n"
+                            "Mclamp ca g cb 0 pch w=1u l=1u\n"
+                            ".ends edge\n");
+  ExpectInputError(file, "edge", {file.string() + ":4", "Mclamp", "'pch'"});
+}
+
+TEST_F(EdgeFileTest, DiodeWithUndefinedModelIsRejected) {
+  const fs::path file =
+      Write("edge.sub", std::string(kModel) + ".subckt edge " + std::string(kPorts) + "\n" +
+                            "D1 g vss dmod\n" + std::string(kBody));
+  ExpectInputError(file, "edge", {file.string() + ":3", "'dmod'"});
+}
+
+TEST_F(EdgeFileTest, ErrorInsideIncludedFileNamesThatFile) {
+  const fs::path lib =
+      Write("models/edge.lib", std::string(kModel) + "\n.subckt edge fa fb\n" + std::string(kBody));
+  const fs::path file = Write("edge.sub", "* wrapper\n.include models/edge.lib\n");
+  ExpectInputError(file, "edge", {lib.string() + ":3"});
+}
+
+TEST_F(EdgeFileTest, NoFreeTransistorWhenNoMosfetJoinsFaFb) {
+  const fs::path file =
+      Write("edge.sub", std::string(kModel) + ".subckt edge " + std::string(kPorts) + "\n" +
+                            "Mclamp ca g cb 0 nch\nRfree fa fb 1k\n.ends\n");
+  EXPECT_EQ(read_edge_file(file, "edge").free_transistor, "");
+}
+
+}  // namespace
+}  // namespace cllnsim::netlist
