@@ -2,6 +2,8 @@
 // Boost.Program_options and returns the process exit code; errors travel as cllnsim::Error.
 #pragma once
 
+#include <boost/program_options.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,11 +14,16 @@ namespace cllnsim::cli {
 int train_command(const std::vector<std::string>& args);
 int netlist_command(const std::vector<std::string>& args);
 
-// "a.b.c=VALUE" from --set; throws cllnsim::input_error when there is no '='.
-std::vector<config::Override> parse_overrides(const std::vector<std::string>& settings);
+// Parses a command's arguments: `options` plus one positional CONFIG and --help. Returns
+// nothing after printing the help when --help was given; throws cllnsim::input_error when
+// CONFIG is missing.
+std::optional<boost::program_options::variables_map> parse_command_line(
+    const std::vector<std::string>& args,
+    const boost::program_options::options_description& options, const std::string& usage);
 
-// Prints the help text when asked and says so, so the caller can return 0.
-bool print_help_if_asked(bool asked, const std::string& usage, const std::string& options);
+// The --set values of a parsed command line as overrides ("a.b.c=VALUE"); throws
+// cllnsim::input_error when one has no '='.
+std::vector<config::Override> overrides_of(const boost::program_options::variables_map& vm);
 
 std::string version_text();
 

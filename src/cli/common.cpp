@@ -7,9 +7,34 @@
 
 namespace cllnsim::cli {
 
-std::vector<config::Override> parse_overrides(const std::vector<std::string>& settings) {
+namespace po = boost::program_options;
+
+std::optional<po::variables_map> parse_command_line(const std::vector<std::string>& args,
+                                                    const po::options_description& options,
+                                                    const std::string& usage) {
+  po::options_description hidden;
+  hidden.add_options()("config", po::value<std::string>());
+  po::options_description all;
+  all.add(options).add(hidden);
+  po::positional_options_description positional;
+  positional.add("config", 1);
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
+  po::notify(vm);
+  if (vm.count("help")) {
+    std::cout << usage << "\n" << options;
+    return std::nullopt;
+  }
+  if (!vm.count("config")) {
+    throw input_error("no CONFIG given (" + usage.substr(0, usage.find('\n')) + ")");
+  }
+  return vm;
+}
+
+std::vector<config::Override> overrides_of(const po::variables_map& vm) {
   std::vector<config::Override> overrides;
-  for (const std::string& setting : settings) {
+  if (!vm.count("set")) return overrides;
+  for (const std::string& setting : vm["set"].as<std::vector<std::string>>()) {
     const auto equals = setting.find('=');
     if (equals == std::string::npos || equals == 0) {
       throw input_error("--set " + setting + ": expected PATH=VALUE, e.g. --set training.eta=0.5");
@@ -17,11 +42,6 @@ std::vector<config::Override> parse_overrides(const std::vector<std::string>& se
     overrides.push_back({setting.substr(0, equals), setting.substr(equals + 1)});
   }
   return overrides;
-}
-
-bool print_help_if_asked(bool asked, const std::string& usage, const std::string& options) {
-  if (asked) std::cout << usage << "\n" << options;
-  return asked;
 }
 
 std::string version_text() {

@@ -27,23 +27,10 @@ int netlist_command(const std::vector<std::string>& args) {
                                                     "netlist file (default: standard output)")(
       "set", po::value<std::vector<std::string>>()->composing(),
       "override a config key: --set training.epochs=10");
-  po::options_description hidden;
-  hidden.add_options()("config", po::value<std::string>());
-  po::options_description all;
-  all.add(options).add(hidden);
-  po::positional_options_description positional;
-  positional.add("config", 1);
-  po::variables_map vm;
-  po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
-  po::notify(vm);
-  std::ostringstream option_text;
-  option_text << options;
-  if (print_help_if_asked(vm.count("help"), kNetlistUsage, option_text.str())) return 0;
-  if (!vm.count("config"))
-    throw input_error("netlist: no CONFIG given (see cllnsim netlist --help)");
-
-  const auto overrides = parse_overrides(vm.count("set") ? vm["set"].as<std::vector<std::string>>()
-                                                         : std::vector<std::string>{});
+  const auto parsed = parse_command_line(args, options, kNetlistUsage);
+  if (!parsed) return 0;
+  const po::variables_map& vm = *parsed;
+  const auto overrides = overrides_of(vm);
   const protocol::Experiment experiment =
       protocol::prepare(vm["config"].as<std::string>(), overrides);
   const auto gates = protocol::initial_gates(experiment.config, experiment.network.edges().size());

@@ -57,22 +57,10 @@ int train_command(const std::vector<std::string>& args) {
       "set", po::value<std::vector<std::string>>()->composing(),
       "override a config key: --set training.eta=0.5 (VALUE parsed as JSON, else a string)")(
       "quiet,q", "no progress on stderr");
-  po::options_description hidden;
-  hidden.add_options()("config", po::value<std::string>());
-  po::options_description all;
-  all.add(options).add(hidden);
-  po::positional_options_description positional;
-  positional.add("config", 1);
-  po::variables_map vm;
-  po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
-  po::notify(vm);
-  std::ostringstream option_text;
-  option_text << options;
-  if (print_help_if_asked(vm.count("help"), kTrainUsage, option_text.str())) return 0;
-  if (!vm.count("config")) throw input_error("train: no CONFIG given (see cllnsim train --help)");
-
-  const auto overrides = parse_overrides(vm.count("set") ? vm["set"].as<std::vector<std::string>>()
-                                                         : std::vector<std::string>{});
+  const auto parsed = parse_command_line(args, options, kTrainUsage);
+  if (!parsed) return 0;
+  const po::variables_map& vm = *parsed;
+  const auto overrides = overrides_of(vm);
   const protocol::Experiment experiment =
       protocol::prepare(vm["config"].as<std::string>(), overrides);
   const std::filesystem::path out = vm.count("out")

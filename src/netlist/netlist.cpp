@@ -38,7 +38,7 @@ class Writer {
  public:
   Writer(const config::Config& config, const network::Network& network,
          const std::optional<Replay>& replay)
-      : config_(config), network_(network), replay_(replay), signals_(signal_names(config)) {}
+      : config_(config), network_(network), replay_(replay) {}
 
   Netlist result;
 
@@ -61,17 +61,19 @@ class Writer {
     result.driven_sources.push_back({instance, signal});
   }
 
-  std::size_t signal_index(const std::string& name) const {
-    for (std::size_t i = 0; i < signals_.size(); ++i) {
-      if (signals_[i] == name) return i;
-    }
-    throw std::logic_error("unknown signal " + name);
+  // Signals by position, as signal_names() orders them: names may coincide (an input may be
+  // called "learn").
+  std::size_t input_signal(std::size_t input) const { return input; }
+  std::size_t label_signal(std::size_t output) const {
+    return config_.network.inputs.size() + output;
+  }
+  std::size_t learn_signal() const {
+    return config_.network.inputs.size() + config_.network.outputs.size();
   }
 
   const config::Config& config_;
   const network::Network& network_;
   const std::optional<Replay>& replay_;
-  const std::vector<std::string> signals_;
 };
 
 void write_header(Writer& w) {
@@ -99,10 +101,11 @@ void write_sources(Writer& w) {
   w.line("vsupply_vdd vdd 0 " + format_number(c.network.supply.vdd));
   w.line("vsupply_vss vss 0 " + format_number(c.network.supply.vss));
   w.section("learning enable, presented by the driver");
-  w.driven("vlearn", "learn", w.signal_index("learn"));
+  w.driven("vlearn", "learn", w.learn_signal());
   w.section("inputs, presented by the driver to both copies");
-  for (const auto& input : c.network.inputs) {
-    const std::size_t signal = w.signal_index(input.name);
+  for (std::size_t i = 0; i < c.network.inputs.size(); ++i) {
+    const auto& input = c.network.inputs[i];
+    const std::size_t signal = w.input_signal(i);
     w.driven("vin_" + input.name + "_f", pos_node(n, input.at, 'f'), signal);
     w.driven("vin_" + input.name + "_c", pos_node(n, input.at, 'c'), signal);
   }
@@ -125,9 +128,10 @@ void write_clamp_stage(Writer& w) {
   const auto& c = w.config_;
   const auto& n = w.network_;
   w.section("clamping stage: O_C = O_F + eta (L - O_F), eta = " + format_number(c.training.eta));
-  for (const auto& output : c.network.outputs) {
+  for (std::size_t k = 0; k < c.network.outputs.size(); ++k) {
+    const auto& output = c.network.outputs[k];
     const std::string label = "label_" + output.name;
-    w.driven("vlabel_" + output.name, label, w.signal_index(label));
+    w.driven("vlabel_" + output.name, label, w.label_signal(k));
     const std::string plus_f = pos_node(n, output.plus, 'f');
     const std::string plus_c = pos_node(n, output.plus, 'c');
     if (!output.minus) {

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -223,6 +224,13 @@ TEST(ScheduleOrder, ShuffledOrderIsAPermutationThatChangesBetweenEpochs) {
   for (int epoch = 1; epoch <= 20; ++epoch) orders.push_back(run.schedule.training_order(epoch));
   EXPECT_FALSE(std::all_of(orders.begin(), orders.end(),
                            [&](const auto& order) { return order == kIdentity; }));
+}
+
+TEST(ScheduleOrder, ShuffledOrderReachesEveryPermutation) {
+  const TrainingRun run(Overrides{{"training.epochs", "2"}});
+  std::set<std::vector<std::size_t>> seen;
+  for (int epoch = 1; epoch <= 400; ++epoch) seen.insert(run.schedule.training_order(epoch));
+  EXPECT_EQ(seen.size(), 24u);  // 4! orders: an unbiased shuffle, not e.g. only cyclic ones
 }
 
 TEST(ScheduleOrder, SameSeedGivesSameOrders) {

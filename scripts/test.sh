@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Builds cllnsim (installing what is missing) and runs the whole default test suite:
+# formatting check, unit and integration tests against the real libngspice, then the same
+# tests in an AddressSanitizer + UndefinedBehaviorSanitizer build.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/setup.sh
+
+echo "== formatting (clang-format, .clang-format)"
+clang-format --dry-run -Werror src/*/*.h src/*/*.cpp tests/*/*.h tests/*/*.cpp
+
+echo "== tests"
+ctest --test-dir build --output-on-failure -j"$(nproc)"
+
+echo "== tests, sanitizer build (ASan + UBSan)"
+cmake -S . -B build-sanitize -DCMAKE_BUILD_TYPE=Debug -DCLLNSIM_SANITIZE=ON
+cmake --build build-sanitize -j"$(nproc)"
+# libngspice keeps allocations until process exit by design; only its leaks are suppressed.
+export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+ctest --test-dir build-sanitize --output-on-failure -j"$(nproc)" -E "PeakMemory"
