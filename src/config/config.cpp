@@ -16,6 +16,7 @@
 #include "config/json_reader.h"
 #include "config/overrides.h"
 #include "core/error.h"
+#include "io/csv.h"
 
 namespace cllnsim::config {
 namespace {
@@ -57,6 +58,8 @@ bool is_non_empty(std::string_view text) { return !text.empty(); }
 constexpr StringRule kRunName{"a name matching [A-Za-z0-9_.-]+", is_run_name};
 constexpr StringRule kNodeName{"a name matching [a-z][a-z0-9_]*", is_node_name};
 constexpr StringRule kParameterName{"a name matching [A-Za-z_][A-Za-z0-9_]*", is_identifier};
+constexpr StringRule kOptionWord{"a word matching [A-Za-z_][A-Za-z0-9_]* or a number",
+                                 is_identifier};
 constexpr StringRule kSubcktName{"a subcircuit name without spaces", is_spaceless};
 constexpr StringRule kNonEmptyPath{"a non-empty file path", is_non_empty};
 
@@ -153,6 +156,19 @@ std::map<std::string, double> read_named_numbers(const ValueReader& value) {
     numbers.emplace(name, number.number(kAnyNumber));
   }
   return numbers;
+}
+
+// ngspice options take numbers (reltol=1e-4) or words (method=gear); kept as netlist text.
+std::map<std::string, std::string> read_simulator_options(const ValueReader& value) {
+  std::map<std::string, std::string> options;
+  for (const auto& [name, option] : value.members("an object mapping option names to values")) {
+    if (!kParameterName.accepts(name)) {
+      option.fail("the name \"" + name + "\"", kParameterName.expected);
+    }
+    options.emplace(name, option.is_string() ? option.string(kOptionWord)
+                                             : io::format_number(option.number(kAnyNumber)));
+  }
+  return options;
 }
 
 // --- Network ---
@@ -363,7 +379,7 @@ Simulator read_simulator(const ValueReader& value) {
   const ObjectReader object = value.object({"max_step", "options"});
   Simulator simulator;
   simulator.max_step = object.optional("max_step", defaults.max_step).number(kPositive);
-  simulator.options = read_named_numbers(object.optional("options", json::object()));
+  simulator.options = read_simulator_options(object.optional("options", json::object()));
   return simulator;
 }
 

@@ -97,8 +97,9 @@ struct Training {
 };
 
 struct Simulator {
-  double max_step = 5e-6;                 // tmax of the transient (s)
-  std::map<std::string, double> options;  // emitted as .options name=value
+  double max_step = 5e-6;  // tmax of the transient (s)
+  // Emitted as `.options name=value`: numbers (reltol=1e-4) or words (method=gear).
+  std::map<std::string, std::string> options;
 };
 
 struct Config {

@@ -57,6 +57,7 @@ class ValueReader {
       std::string_view expected, std::size_t min_size,
       std::size_t max_size = std::numeric_limits<std::size_t>::max()) const;
 
+  bool is_string() const { return value_ != nullptr && value_->is_string(); }
   double number(const NumberRule& rule) const;
   bool boolean() const;
   std::string string(const StringRule& rule) const;

@@ -88,7 +88,7 @@ void write_header(Writer& w) {
   if (!c.simulator.options.empty()) {
     std::string options = ".options";
     for (const auto& [name, value] : c.simulator.options) {
-      options += " " + name + "=" + format_number(value);
+      options += " " + name + "=" + value;
     }
     w.line(options);
   }

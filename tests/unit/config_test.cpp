@@ -165,7 +165,7 @@ TEST_F(ConfigTest, ParsesEveryKeyOfAFullConfig) {
 
   EXPECT_DOUBLE_EQ(config.simulator.max_step, 1e-6);
   EXPECT_EQ(config.simulator.options,
-            (std::map<std::string, double>{{"itl4", 100.0}, {"reltol", 1e-4}}));
+            (std::map<std::string, std::string>{{"itl4", "100"}, {"reltol", "1e-04"}}));
 }
 
 TEST_F(ConfigTest, FillsDefaultsForOptionalKeys) {
@@ -466,7 +466,14 @@ TEST_F(ConfigOverrideTest, NonexistentIntermediateKey) {
 
 TEST_F(ConfigOverrideTest, DocumentedSectionMissingFromTheFileIsCreated) {
   const Config config = load_text(kMinimalConfig, {{"simulator.options.reltol", "1e-4"}});
-  EXPECT_DOUBLE_EQ(config.simulator.options.at("reltol"), 1e-4);
+  EXPECT_EQ(config.simulator.options.at("reltol"), "1e-04");
+}
+
+TEST_F(ConfigOverrideTest, SimulatorOptionTakesAWord) {
+  const Config config = load_text(kMinimalConfig, {{"simulator.options.method", "gear"}});
+  EXPECT_EQ(config.simulator.options.at("method"), "gear");
+  EXPECT_TRUE(ContainsAll(error_of_text(kMinimalConfig, {{"simulator.options.method", "\"a b\""}}),
+                          {"at simulator.options.method", "a word"}));
 }
 
 TEST_F(ConfigOverrideTest, IndexPastTheEndOfAnArray) {
