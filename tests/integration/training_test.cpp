@@ -142,6 +142,29 @@ TEST_F(Training, WithLearningOffGatesHoldAndXorIsNotLearned) {
   EXPECT_LT(results["metrics"]["train"]["accuracy"].get<double>(), 1.0);
 }
 
+// An edge whose learning current runs away once learning switches on: ngspice cannot follow
+// ("Timestep too small"). The run must stop with exit code 3 and a results.json that says it
+// failed, when, and with ngspice's own words, keeping the history so far.
+TEST_F(Training, NonConvergenceExitsWithCode3AndRecordsTheFailure) {
+  const fs::path edge = dir_ / "runaway.sub";
+  std::ofstream(edge) << ".subckt runaway fa fb ca cb g learn vdd vss\n"
+                         "rf fa fb 1k\nrc ca cb 1k\ncg g vss 1n\n"
+                         "bboom vss g I = 1e3 * exp(100 * V(g, vss)) * V(learn, vss)\n"
+                         "dclamp g vss dd\n.model dd d is=1e-30\n.ends runaway\n";
+  const Finished run =
+      train(dir_ / "run", {"network.edge.file=" + edge.string(), "network.edge.subckt=runaway",
+                           "network.edge.params={}", "training.epochs=3"});
+  EXPECT_EQ(run.exit_code, 3) << read(dir_ / "run.log");
+  const auto results = nlohmann::json::parse(read(dir_ / "run" / "results.json"));
+  EXPECT_EQ(results["status"], "failed");
+  const std::string error = results["error"];
+  EXPECT_NE(error.find("simulated time reached"), std::string::npos) << error;
+  EXPECT_NE(error.find("ngspice:"), std::string::npos) << error;
+  EXPECT_TRUE(fs::exists(dir_ / "run" / "history.csv"));
+  EXPECT_NE(read(dir_ / "run.log").find("cllnsim: error: ngspice transient failed"),
+            std::string::npos);
+}
+
 TEST_F(Training, PeakMemoryIsFlatOverTenTimesMoreEpochs) {
   const Finished short_run = train(dir_ / "short", {"training.epochs=20"});
   const Finished long_run = train(dir_ / "long", {"training.epochs=200"});
