@@ -51,29 +51,20 @@ std::string read(const fs::path& file) {
   return text.str();
 }
 
-std::vector<double> last_gates(const fs::path& gates_csv) {
+// Every row of gates.csv (after the header) as gate voltages, the epoch column dropped.
+std::vector<std::vector<double>> gate_rows(const fs::path& gates_csv) {
   std::ifstream stream(gates_csv);
-  std::string line, last;
-  while (std::getline(stream, line)) last = line;
-  std::vector<double> gates;
-  std::stringstream cells(last);
-  std::string cell;
-  std::getline(cells, cell, ',');  // epoch
-  while (std::getline(cells, cell, ',')) gates.push_back(std::stod(cell));
-  return gates;
-}
-
-std::vector<double> first_gates(const fs::path& gates_csv) {
-  std::ifstream stream(gates_csv);
-  std::string header, line;
-  std::getline(stream, header);
-  std::getline(stream, line);
-  std::vector<double> gates;
-  std::stringstream cells(line);
-  std::string cell;
-  std::getline(cells, cell, ',');
-  while (std::getline(cells, cell, ',')) gates.push_back(std::stod(cell));
-  return gates;
+  std::string line;
+  std::getline(stream, line);  // header
+  std::vector<std::vector<double>> rows;
+  while (std::getline(stream, line)) {
+    std::stringstream cells(line);
+    std::string cell;
+    std::getline(cells, cell, ',');  // epoch
+    rows.emplace_back();
+    while (std::getline(cells, cell, ',')) rows.back().push_back(std::stod(cell));
+  }
+  return rows;
 }
 
 class Training : public ::testing::Test {
@@ -109,7 +100,7 @@ TEST_F(Training, ExportedNetlistReplaysTheRunInNgspiceBatchMode) {
       << read(dir_ / "ngspice.log");
 
   const std::string log = read(dir_ / "ngspice.log");
-  const std::vector<double> in_process = last_gates(dir_ / "run" / "gates.csv");
+  const std::vector<double> in_process = gate_rows(dir_ / "run" / "gates.csv").back();
   const std::regex measured(R"(final_g(\d+)\s*=\s*([-+0-9.eE]+))");
   std::size_t found = 0;
   double worst = 0.0;
@@ -129,8 +120,9 @@ TEST_F(Training, ExportedNetlistReplaysTheRunInNgspiceBatchMode) {
 TEST_F(Training, WithLearningOffGatesHoldAndXorIsNotLearned) {
   ASSERT_EQ(train(dir_ / "run", {"training.learning=false", "training.epochs=30"}).exit_code, 0)
       << read(dir_ / "run.log");
-  const auto before = first_gates(dir_ / "run" / "gates.csv");
-  const auto after = last_gates(dir_ / "run" / "gates.csv");
+  const auto rows = gate_rows(dir_ / "run" / "gates.csv");
+  const auto& before = rows.front();
+  const auto& after = rows.back();
   ASSERT_EQ(before.size(), after.size());
   double droop = 0.0;
   for (std::size_t e = 0; e < before.size(); ++e) {
