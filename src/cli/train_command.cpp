@@ -2,6 +2,7 @@
 
 #include <boost/program_options.hpp>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <iostream>
 
@@ -48,6 +49,19 @@ class ProgressLine {
   protocol::EpochRecord last_;
 };
 
+// Set by SIGINT/SIGTERM; the run stops cleanly at the end of the current epoch.
+volatile std::sig_atomic_t stop_signal = 0;
+
+void request_stop(int) { stop_signal = 1; }
+
+void install_stop_handlers() {
+  struct sigaction action {};
+  action.sa_handler = request_stop;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+}
+
 }  // namespace
 
 int train_command(const std::vector<std::string>& args) {
@@ -69,10 +83,13 @@ int train_command(const std::vector<std::string>& args) {
 
   const bool show_progress = !vm.count("quiet") && ::isatty(STDERR_FILENO);
   ProgressLine progress(experiment.config.training.epochs);
-  const results::TrainingOutcome outcome =
-      results::run_training(experiment, out, [&](const protocol::EpochRecord& record) {
+  install_stop_handlers();
+  const results::TrainingOutcome outcome = results::run_training(
+      experiment, out,
+      [&](const protocol::EpochRecord& record) {
         if (show_progress) progress.update(record);
-      });
+      },
+      [] { return stop_signal != 0; });
 
   const auto& summary = outcome.summary;
   std::cout << "run " << experiment.config.name << " (seed " << experiment.config.seed

@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <stdexcept>
 #include <string>
 
 #include "core/error.h"
@@ -27,13 +28,22 @@ AppendingFile::AppendingFile(std::filesystem::path target)
   }
 }
 
-AppendingFile::~AppendingFile() {
+AppendingFile::~AppendingFile() { discard(); }
+
+void AppendingFile::discard() {
   if (file_) std::fclose(file_);
+  file_ = nullptr;
   std::error_code ignored;
   std::filesystem::remove(temporary_, ignored);
 }
 
+void AppendingFile::close() {
+  commit();
+  discard();
+}
+
 void AppendingFile::append(std::string_view text) {
+  if (!file_) throw std::logic_error("AppendingFile::append after close()");
   if (std::fwrite(text.data(), 1, text.size(), file_) != text.size()) {
     throw input_error("cannot write " + target_.string() + ": " + std::strerror(errno));
   }

@@ -21,8 +21,12 @@ class AppendingFile {
   // Publishes everything appended so far as `target`; appending may continue afterwards and
   // a later commit() publishes the longer file.
   void commit();
+  // Publishes and removes the temporary file; nothing may be appended afterwards.
+  void close();
 
  private:
+  void discard();
+
   std::filesystem::path target_;
   std::filesystem::path temporary_;
   std::FILE* file_ = nullptr;

@@ -64,8 +64,8 @@ void RunDirectory::record_epoch(const protocol::EpochRecord& record) {
 }
 
 void RunDirectory::write_results(const nlohmann::json& results) {
-  history_.commit();
-  gates_.commit();
+  history_.close();
+  gates_.close();
   io::write_json_atomically(dir_ / "results.json", results);
 }
 

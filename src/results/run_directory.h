@@ -25,7 +25,8 @@ class RunDirectory {
   const std::filesystem::path& path() const { return dir_; }
   void write_netlist(const std::vector<std::string>& lines);
   void record_epoch(const protocol::EpochRecord& record);
-  // Publishes history.csv and gates.csv as they stand and writes results.json.
+  // Publishes history.csv and gates.csv as they stand and writes results.json; the run is
+  // over (no more epochs may be recorded) and no temporary file is left behind.
   void write_results(const nlohmann::json& results);
 
  private:

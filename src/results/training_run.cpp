@@ -1,6 +1,8 @@
 #include "results/training_run.h"
 
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 
 #include "core/error.h"
 #include "core/version.h"
@@ -23,7 +25,8 @@ nlohmann::json base_results(const protocol::Experiment& experiment) {
 
 TrainingOutcome run_training(const protocol::Experiment& experiment,
                              const std::filesystem::path& run_directory,
-                             const std::function<void(const protocol::EpochRecord&)>& progress) {
+                             const std::function<void(const protocol::EpochRecord&)>& progress,
+                             const std::function<bool()>& stop_requested) {
   if (std::filesystem::exists(run_directory / "results.json")) {
     throw input_error(run_directory.string() +
                       " already holds a run (results.json); choose another --out");
@@ -44,6 +47,17 @@ TrainingOutcome run_training(const protocol::Experiment& experiment,
         [&](const protocol::EpochRecord& record) {
           directory.record_epoch(record);
           if (progress) progress(record);
+          if (stop_requested && stop_requested()) {
+            results["status"] = "interrupted";
+            results["interrupted_after_epoch"] = record.epoch;
+            results["simulated_seconds"] = record.time;
+            results["wall_seconds"] = elapsed();
+            results["network"] = describe_network(experiment.network, nullptr);
+            directory.write_results(results);
+            std::fprintf(stderr, "\ncllnsim: interrupted after epoch %d; %s holds the run so far\n",
+                         record.epoch, run_directory.c_str());
+            std::_Exit(kInterruptedExitCode);
+          }
         },
         [&](const std::vector<std::string>& netlist) { directory.write_netlist(netlist); });
   } catch (const Error& error) {

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cmath>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -172,6 +173,36 @@ TEST_F(Training, ShippedXorConfigLearnsXorForFourOfFiveSeeds) {
     learned += accuracy == 1.0 ? 1 : 0;
   }
   EXPECT_GE(learned, 4);
+}
+
+// Ctrl-C (or SIGTERM) during a run: exit code 130 at the end of the current epoch, the run
+// directory complete with "status": "interrupted" and the history so far, no temporary files.
+TEST_F(Training, InterruptedRunKeepsItsHistoryAndExits130) {
+  const fs::path out = dir_ / "run";
+  const pid_t pid = fork();
+  if (pid == 0) {
+    const int null = ::open("/dev/null", O_WRONLY);
+    dup2(null, 1);
+    dup2(null, 2);
+    execl(CLLNSIM_BINARY, CLLNSIM_BINARY, "train", config_.c_str(), "--quiet", "--out", out.c_str(),
+          static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  // Wait until a few epochs are on disk, then interrupt.
+  for (int i = 0; i < 600 && !fs::exists(out / "netlist.cir"); ++i) usleep(10000);
+  usleep(500000);
+  kill(pid, SIGINT);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 130);
+  const auto results = nlohmann::json::parse(read(out / "results.json"));
+  EXPECT_EQ(results["status"], "interrupted");
+  const int epoch = results["interrupted_after_epoch"];
+  EXPECT_EQ(gate_rows(out / "gates.csv").size(), static_cast<std::size_t>(epoch + 1));
+  for (const auto& entry : fs::directory_iterator(out)) {
+    EXPECT_NE(entry.path().filename().string().front(), '.') << entry.path();
+  }
 }
 
 TEST_F(Training, PeakMemoryIsFlatOverTenTimesMoreEpochs) {
