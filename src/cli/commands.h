@@ -8,18 +8,22 @@
 #include <vector>
 
 #include "config/config.h"
+#include "protocol/experiment.h"
 
 namespace cllnsim::cli {
 
 int train_command(const std::vector<std::string>& args);
 int netlist_command(const std::vector<std::string>& args);
 
-// Parses a command's arguments: `options` plus one positional CONFIG and --help. Returns
+// Parses a command's arguments: its own `options`, --set, --help and one positional CONFIG. Returns
 // nothing after printing the help when --help was given; throws cllnsim::input_error when
 // CONFIG is missing.
 std::optional<boost::program_options::variables_map> parse_command_line(
     const std::vector<std::string>& args,
     const boost::program_options::options_description& options, const std::string& usage);
+
+// Reads and checks everything the parsed command line's CONFIG and --set describe.
+protocol::Experiment prepare_experiment(const boost::program_options::variables_map& vm);
 
 // The --set values of a parsed command line as overrides ("a.b.c=VALUE"); throws
 // cllnsim::input_error when one has no '='.

@@ -3,6 +3,7 @@
 #include "cli/commands.h"
 #include "core/error.h"
 #include "core/version.h"
+#include "protocol/experiment.h"
 #include "spice/session.h"
 
 namespace cllnsim::cli {
@@ -10,8 +11,12 @@ namespace cllnsim::cli {
 namespace po = boost::program_options;
 
 std::optional<po::variables_map> parse_command_line(const std::vector<std::string>& args,
-                                                    const po::options_description& options,
+                                                    const po::options_description& command,
                                                     const std::string& usage) {
+  po::options_description options(command);
+  options.add_options()("set", po::value<std::vector<std::string>>()->composing(),
+                        "override a config key: --set training.eta=0.5 (VALUE parsed as JSON, "
+                        "else a string)")("help,h", "show this help");
   po::options_description hidden;
   hidden.add_options()("config", po::value<std::string>());
   po::options_description all;
@@ -29,6 +34,10 @@ std::optional<po::variables_map> parse_command_line(const std::vector<std::strin
     throw input_error("no CONFIG given (" + usage.substr(0, usage.find('\n')) + ")");
   }
   return vm;
+}
+
+protocol::Experiment prepare_experiment(const po::variables_map& vm) {
+  return protocol::prepare(vm["config"].as<std::string>(), overrides_of(vm));
 }
 
 std::vector<config::Override> overrides_of(const po::variables_map& vm) {

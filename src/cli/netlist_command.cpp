@@ -23,16 +23,12 @@ const char* const kNetlistUsage =
 
 int netlist_command(const std::vector<std::string>& args) {
   po::options_description options("netlist options");
-  options.add_options()("help,h", "show this help")("output,o", po::value<std::string>(),
-                                                    "netlist file (default: standard output)")(
-      "set", po::value<std::vector<std::string>>()->composing(),
-      "override a config key: --set training.epochs=10");
+  options.add_options()("output,o", po::value<std::string>(),
+                        "netlist file (default: standard output)");
   const auto parsed = parse_command_line(args, options, kNetlistUsage);
   if (!parsed) return 0;
   const po::variables_map& vm = *parsed;
-  const auto overrides = overrides_of(vm);
-  const protocol::Experiment experiment =
-      protocol::prepare(vm["config"].as<std::string>(), overrides);
+  const protocol::Experiment experiment = prepare_experiment(vm);
   const auto gates = protocol::initial_gates(experiment.config, experiment.network.edges().size());
   const netlist::Netlist netlist =
       netlist::generate(experiment.config, experiment.network, experiment.edge, gates,

@@ -66,17 +66,13 @@ void install_stop_handlers() {
 
 int train_command(const std::vector<std::string>& args) {
   po::options_description options("train options");
-  options.add_options()("help,h", "show this help")(
-      "out", po::value<std::string>(), "run directory (default runs/<name>-<timestamp>)")(
-      "set", po::value<std::vector<std::string>>()->composing(),
-      "override a config key: --set training.eta=0.5 (VALUE parsed as JSON, else a string)")(
-      "quiet,q", "no progress on stderr");
+  options.add_options()("out", po::value<std::string>(),
+                        "run directory (default runs/<name>-<timestamp>)")("quiet,q",
+                                                                           "no progress on stderr");
   const auto parsed = parse_command_line(args, options, kTrainUsage);
   if (!parsed) return 0;
   const po::variables_map& vm = *parsed;
-  const auto overrides = overrides_of(vm);
-  const protocol::Experiment experiment =
-      protocol::prepare(vm["config"].as<std::string>(), overrides);
+  const protocol::Experiment experiment = prepare_experiment(vm);
   const std::filesystem::path out = vm.count("out")
                                         ? std::filesystem::path(vm["out"].as<std::string>())
                                         : results::default_run_directory(experiment.config);
