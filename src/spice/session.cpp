@@ -247,8 +247,6 @@ void Session::send(const std::string& text) {
   }
 }
 
-void Session::command(const std::string& text) { send(text); }
-
 double Session::evaluate(const std::string& expression) {
   static const std::string kScratch = "cllnsim_value";
   send("let " + kScratch + " = " + expression);

@@ -24,7 +24,8 @@ struct TransientRequest {
   // The first time strictly after `time` where a source has a corner (+infinity if none);
   // ngspice lands a time point exactly on each. Asked lazily, a few corners ahead.
   std::function<double(double time)> next_breakpoint;
-  // Vectors handed to `on_point` at every accepted time point, e.g. "v(g_e0)".
+  // Vectors handed to `on_point` at every accepted time point, as ngspice names them: a node
+  // voltage by its node name ("g0"), a branch current as "vname#branch".
   std::vector<std::string> observed;
   std::function<void(double time, std::span<const double> values)> on_point;
 };
@@ -48,16 +49,9 @@ class Session {
   // Runs the transient to `request.stop`; throws cllnsim::Error (simulation_failed) with
   // ngspice's own messages when the circuit fails to converge or ngspice reports an error.
   TransientStats run_transient(const TransientRequest& request);
-  // Runs a command, e.g. "op"; throws on error.
-  void command(const std::string& text);
   // The value of an ngspice expression in the current circuit state, e.g. after a transient
   // "@m.xe0.mfree[gds]" (a device's operating-point parameter at the last time point).
   double evaluate(const std::string& expression);
-
-  // Every line ngspice printed since construction ("stdout ..."/"stderr ..." prefixes removed),
-  // bounded to the most recent ones.
-  const std::vector<std::string>& messages() const { return messages_; }
-  std::string recent_messages(std::size_t count = 12) const;
 
   static std::string ngspice_version();
 
@@ -69,6 +63,8 @@ class Session {
   void on_init_data(const std::vector<std::string>& vector_names);
 
  private:
+  // What ngspice printed during the current operation, its last `count` lines.
+  std::string recent_messages(std::size_t count = 12) const;
   void check_not_failed() const;
   void begin_operation();
   bool operation_failed(int status) const;
@@ -76,10 +72,10 @@ class Session {
   void send(const std::string& text);
   void register_breakpoints_up_to(double time);
 
-  std::vector<std::string> messages_;
-  bool library_failed_ = false;    // set by ControlledExit: the library's state is suspect
-  int error_lines_ = 0;            // lines ngspice printed that report an error
-  std::size_t message_count_ = 0;  // lines received in total
+  std::vector<std::string> messages_;  // ngspice's lines, "stdout "/"stderr " removed; bounded
+  bool library_failed_ = false;        // set by ControlledExit: the library's state is suspect
+  int error_lines_ = 0;                // lines ngspice printed that report an error
+  std::size_t message_count_ = 0;      // lines received in total
   std::size_t operation_first_message_ = 0;
   int operation_first_error_ = 0;
 
