@@ -5,6 +5,7 @@
 #include <limits>
 #include <random>
 
+#include "core/error.h"
 #include "protocol/schedule.h"
 
 namespace cllnsim::protocol {
@@ -118,6 +119,7 @@ class Run {
   double next_corner_after(double time) const { return window_.next_corner_after(time); }
   const std::vector<double>& gates() const { return gates_; }
   double stop_time() const { return schedule_.stop_time(); }
+  int current_epoch() const { return window_.current().epoch; }
   const Metrics& final_train() const { return final_train_; }
   const Metrics& final_test() const { return final_test_; }
 
@@ -258,7 +260,14 @@ TrainingSummary train(const config::Config& config, const network::Network& netw
   request.on_point = [&](double time, std::span<const double> values) {
     run.on_point(time, values);
   };
-  const spice::TransientStats stats = session.run_transient(request);
+  spice::TransientStats stats;
+  try {
+    stats = session.run_transient(request);
+  } catch (const Error& error) {
+    // Say where in the training the circuit failed, not only when.
+    throw Error(error.code(), "during epoch " + std::to_string(run.current_epoch()) + " of " +
+                                  std::to_string(config.training.epochs) + ": " + error.what());
+  }
   run.complete();
 
   summary.train = run.final_train();

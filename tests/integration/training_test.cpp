@@ -152,9 +152,10 @@ TEST_F(Training, NonConvergenceExitsWithCode3AndRecordsTheFailure) {
   EXPECT_EQ(results["status"], "failed");
   const std::string error = results["error"];
   EXPECT_NE(error.find("simulated time reached"), std::string::npos) << error;
+  EXPECT_NE(error.find("during epoch 1 of 3"), std::string::npos) << error;
   EXPECT_NE(error.find("ngspice:"), std::string::npos) << error;
   EXPECT_TRUE(fs::exists(dir_ / "run" / "history.csv"));
-  EXPECT_NE(read(dir_ / "run.log").find("cllnsim: error: ngspice transient failed"),
+  EXPECT_NE(read(dir_ / "run.log").find("cllnsim: error: during epoch 1 of 3: ngspice transient"),
             std::string::npos);
 }
 
