@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <random>
 
 #include "core/error.h"
@@ -17,7 +18,7 @@ constexpr double kNever = std::numeric_limits<double>::infinity();
 // current epoch's end before the point at the end is reported, so the next one is always ready.
 class SignalWindow {
  public:
-  SignalWindow(const Schedule& schedule)
+  explicit SignalWindow(const Schedule& schedule)
       : schedule_(schedule), current_signals_(schedule.initial_signals()) {
     current_ = schedule_.append_epoch(0, current_signals_);
     prepare_next();
