@@ -1,6 +1,7 @@
 #include "spice/session.h"
 
 #include <ngspice/sharedspice.h>
+#include <strings.h>
 
 #include <algorithm>
 #include <atomic>
@@ -151,12 +152,11 @@ void Session::on_exit(int status, bool unload, bool quit) {
 
 double Session::on_source(const char* name, double time) {
   if (!active_ || !name) return 0.0;
-  const std::string key = lower(name);
-  const auto& sources = active_->external_sources;
-  for (std::size_t i = 0; i < sources.size(); ++i) {
-    if (sources_lower_[i] == key) return active_->source_value(i, time);
+  // Called on every Newton iteration for every source: compare in place, no allocation.
+  for (std::size_t i = 0; i < sources_lower_.size(); ++i) {
+    if (strcasecmp(sources_lower_[i].c_str(), name) == 0) return active_->source_value(i, time);
   }
-  unknown_source_ = key;
+  unknown_source_ = lower(name);
   return 0.0;
 }
 

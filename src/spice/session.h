@@ -80,7 +80,7 @@ class Session {
   int operation_first_error_ = 0;
 
   const TransientRequest* active_ = nullptr;  // the running transient, for the callbacks
-  std::vector<std::string> sources_lower_;    // external_sources, lower case as ngspice sends
+  std::vector<std::string> sources_lower_;    // external_sources in lower case
   std::string unknown_source_;                // an EXTERNAL source the request does not drive
   std::vector<std::size_t> observed_index_;   // observed[i] -> position in SendData's array
   std::vector<double> observed_values_;
