@@ -16,6 +16,8 @@ const char* const kUsage =
     "                          train and evaluate a network inside libngspice\n"
     "  netlist CONFIG [-o FILE] [--set PATH=VALUE]...\n"
     "                          write the standalone netlist of the whole run (ngspice -b)\n"
+    "  characterize EDGE_CONFIG --out DIR [--set PATH=VALUE]... [--no-plot]\n"
+    "                          measure an edge design's learning-rule map (exit 1: fails spec)\n"
     "\n"
     "  cllnsim <command> --help   options of a command\n"
     "  cllnsim --version          versions of cllnsim and libngspice\n"
@@ -34,6 +36,7 @@ int dispatch(const std::vector<std::string>& args) {
   const std::vector<std::string> rest(args.begin() + 1, args.end());
   if (args[0] == "train") return cllnsim::cli::train_command(rest);
   if (args[0] == "netlist") return cllnsim::cli::netlist_command(rest);
+  if (args[0] == "characterize") return cllnsim::cli::characterize_command(rest);
   throw cllnsim::input_error("unknown command '" + args[0] + "' (see cllnsim --help)");
 }
 

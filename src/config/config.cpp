@@ -1,4 +1,5 @@
 #include "config/config.h"
+#include "config/sections.h"
 
 #include <algorithm>
 #include <array>
@@ -405,6 +406,10 @@ Config read_config(json& document, const fs::path& file, const Diagnostics& diag
 }  // namespace
 
 Config load(const fs::path& file, const std::vector<Override>& overrides) {
+  return parse(read_config_text(file), file, overrides);
+}
+
+std::string read_config_text(const fs::path& file) {
   if (!is_readable_file(file)) {
     throw input_error(file.string() + ": cannot open the config file (" +
                       (fs::exists(file) ? "not a readable file" : "no such file") + ")");
@@ -412,7 +417,21 @@ Config load(const fs::path& file, const std::vector<Override>& overrides) {
   std::ifstream stream(file, std::ios::binary);
   std::ostringstream text;
   text << stream.rdbuf();
-  return parse(text.str(), file, overrides);
+  return text.str();
+}
+
+json parse_config_document(const std::string& text, const fs::path& file) {
+  return parse_document(text, file);
+}
+
+Edge read_edge_section(const ValueReader& value, const fs::path& config_file) {
+  return read_edge(value, config_file);
+}
+
+Supply read_supply_section(const ValueReader& value) { return read_supply(value); }
+
+std::map<std::string, std::string> read_simulator_options_section(const ValueReader& value) {
+  return read_simulator_options(value);
 }
 
 Config parse(const std::string& text, const fs::path& file,
