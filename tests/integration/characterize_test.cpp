@@ -1,0 +1,164 @@
+// `cllnsim characterize` end to end, with the real binary and libngspice: the reference edge
+// realizes the rule, a deliberately broken edge fails its spec (exit 1, saying why), an edge
+// file and its models outside the repository work, and bad edge files are rejected (exit 2).
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "run_cli.h"
+
+namespace cllnsim::clitest {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+const fs::path kRepo = CLLNSIM_SOURCE_DIR;
+
+std::string read_text(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+void write_text(const fs::path& path, const std::string& text) {
+  fs::create_directories(path.parent_path());
+  std::ofstream(path, std::ios::binary) << text;
+}
+
+// A small, fast grid for any edge config: 5 x 5 drops, one common mode, two gate voltages.
+json small_bench(const fs::path& edge_file, const std::string& subckt) {
+  return {{"name", "test"},
+          {"edge", {{"file", edge_file.string()}, {"subckt", subckt}, {"params", {{"gl", 0.01}}}}},
+          {"grid",
+           {{"drop_volts", {{"max", 0.3}, {"count", 5}}},
+            {"common_mode_volts", {0.2}},
+            {"gate_volts", {1.5, 2.5}}}},
+          {"timing", {{"settle_seconds", 1e-7}, {"measure_seconds", 3e-7}, {"droop_seconds", 1e-5}}},
+          {"simulator", {{"max_step", 2e-8}}},
+          {"spec", {{"min_sign_agreement", 0.99}, {"min_gain", 0}}}};
+}
+
+class CharacterizeTest : public ::testing::Test {
+ protected:
+  fs::path out() const { return tmp_.path() / "out"; }
+
+  CliResult characterize(const json& config, std::vector<std::string> extra = {"--no-plot"}) {
+    const fs::path file = tmp_.path() / "bench.json";
+    write_text(file, config.dump(2));
+    std::vector<std::string> args{"characterize", file.string(), "--out", out().string()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return run_cli(args);
+  }
+
+  json report() const { return json::parse(read_text(out() / "report.json")); }
+
+  TempDir tmp_;
+};
+
+TEST_F(CharacterizeTest, ReferenceEdgeRealizesTheRule) {
+  const CliResult result =
+      characterize(small_bench(kRepo / "netlists/edges/nmos_rule.sub", "cl_nmos_rule"), {});
+  ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+  EXPECT_TRUE(fs::exists(out() / "rule_map.csv"));
+  EXPECT_TRUE(fs::exists(out() / "rule_map.png")) << result.err;
+  const json r = report();
+  EXPECT_GE(r["rule"]["sign_agreement"].get<double>(), 0.99);
+  EXPECT_EQ(r["points"], 50);
+  // gl / cg = 0.01 / 1e-9 = 1e7 V/s per V^2; the learning circuit's tanh(C / 0.25) lowers the
+  // fitted slope by a few percent at the grid's largest contrasts (0.09 V^2).
+  EXPECT_NEAR(r["rule"]["fit"]["gain_volts_per_second_per_v2"].get<double>(), 1e7, 0.06e7);
+  // Learning off: only the 1e12 ohm leak acts, 2.5 V / 1e12 ohm / 1 nF = 2.5 mV/s.
+  EXPECT_LT(r["droop"]["max_abs_volts_per_second"].get<double>(), 0.01);
+  EXPECT_TRUE(r["spec"]["met"].get<bool>());
+  const std::string csv = read_text(out() / "rule_map.csv");
+  EXPECT_EQ(csv.substr(0, csv.find('\n')),
+            "free_drop,clamped_drop,common_mode,gate,contrast_v2,rate_volts_per_second,"
+            "ideal_rate_volts_per_second,difference_volts_per_second,droop_volts_per_second");
+}
+
+TEST_F(CharacterizeTest, ReversedEdgeFailsItsSpecAndSaysWhy) {
+  const fs::path config = kRepo / "tests/data/edges/reversed_rule.json";
+  const CliResult result = run_cli(
+      {"characterize", config.string(), "--out", out().string(), "--no-plot"});
+  ASSERT_EQ(result.exit_code, 1) << result.out << result.err;
+  EXPECT_NE(result.out.find("min_sign_agreement"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("does NOT meet its spec"), std::string::npos) << result.out;
+  const json r = report();
+  EXPECT_FALSE(r["spec"]["met"].get<bool>());
+  std::vector<std::string> failed;
+  for (const auto& item : r["spec"]["items"]) {
+    if (!item["met"].get<bool>()) {
+      failed.push_back(item["item"]);
+      EXPECT_FALSE(item["why"].get<std::string>().empty());
+    }
+  }
+  EXPECT_EQ(failed, (std::vector<std::string>{"min_sign_agreement", "min_gain"}));
+  EXPECT_LT(r["rule"]["sign_agreement"].get<double>(), 0.01);
+  EXPECT_NE(r["findings"][0].get<std::string>().find("reversed"), std::string::npos);
+}
+
+// A user's edge and model card in their own folders, outside the repository: the edge includes
+// its model by a path relative to itself, the config names the edge relative to itself.
+TEST_F(CharacterizeTest, EdgeFileOutsideTheRepositoryWorks) {
+  const fs::path user = tmp_.path() / "my designs";
+  write_text(user / "models/ald1106.lib", read_text(kRepo / "netlists/models/ald1106.lib"));
+  write_text(user / "edges/my_edge.sub", read_text(kRepo / "netlists/edges/nmos_rule.sub"));
+  json config = small_bench("../edges/my_edge.sub", "cl_nmos_rule");
+  const fs::path file = user / "configs/my_bench.json";
+  write_text(file, config.dump(2));
+  const CliResult result =
+      run_cli({"characterize", file.string(), "--out", out().string(), "--no-plot"});
+  ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+  EXPECT_GE(report()["rule"]["sign_agreement"].get<double>(), 0.99);
+  EXPECT_EQ(report()["edge"]["file"], (user / "edges/my_edge.sub").string());
+}
+
+TEST_F(CharacterizeTest, WrongPortsAreRejectedNamingFileAndLine) {
+  const fs::path edge = tmp_.path() / "bad_ports.sub";
+  write_text(edge, ".model nch nmos level=1\n* an edge with its ports swapped\n"
+                   ".subckt bad fa fb ca cb learn g vdd vss\nM1 fa g fb 0 nch\n.ends\n");
+  const CliResult result = characterize(small_bench(edge, "bad"));
+  EXPECT_EQ(result.exit_code, 2) << result.out;
+  EXPECT_NE(result.err.find(edge.string() + ":3"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("expected exactly 'fa fb ca cb g learn vdd vss'"), std::string::npos)
+      << result.err;
+  EXPECT_FALSE(fs::exists(out()));
+}
+
+TEST_F(CharacterizeTest, MissingModelIsRejectedNamingFileAndLine) {
+  const fs::path edge = tmp_.path() / "no_model.sub";
+  write_text(edge, ".subckt nomodel fa fb ca cb g learn vdd vss\nMfree fa g fb 0 ald1106\n"
+                   "Cg g vss 1n\n.ends\n");
+  const CliResult result = characterize(small_bench(edge, "nomodel"));
+  EXPECT_EQ(result.exit_code, 2) << result.out;
+  EXPECT_NE(result.err.find(edge.string() + ":2"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("'ald1106'"), std::string::npos) << result.err;
+  EXPECT_FALSE(fs::exists(out()));
+}
+
+TEST_F(CharacterizeTest, BadConfigKeyNamesItsPath) {
+  json config = small_bench(kRepo / "netlists/edges/nmos_rule.sub", "cl_nmos_rule");
+  config["spec"]["min_sign_agreemnt"] = 0.9;
+  const CliResult result = characterize(config);
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find("at spec.min_sign_agreemnt"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("did you mean \"min_sign_agreement\""), std::string::npos)
+      << result.err;
+}
+
+TEST_F(CharacterizeTest, UndeclaredEdgeParameterIsRejected) {
+  json config = small_bench(kRepo / "netlists/edges/nmos_rule.sub", "cl_nmos_rule");
+  config["edge"]["params"]["gain"] = 1;
+  const CliResult result = characterize(config);
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find("edge.params.gain"), std::string::npos) << result.err;
+}
+
+}  // namespace
+}  // namespace cllnsim::clitest
