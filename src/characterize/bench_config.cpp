@@ -8,10 +8,10 @@
 namespace cllnsim::characterize {
 namespace {
 
-using nlohmann::json;
 using config::NumberRule;
 using config::ObjectReader;
 using config::ValueReader;
+using nlohmann::json;
 
 constexpr NumberRule kNumber{"a number", [](double) { return true; }};
 constexpr NumberRule kPositive{"a number > 0", [](double x) { return x > 0; }};
@@ -56,8 +56,7 @@ Timing read_timing(const ValueReader& value) {
       object.optional("settle_seconds", defaults.settle_seconds).number(kNonNegative);
   timing.measure_seconds =
       object.optional("measure_seconds", defaults.measure_seconds).number(kPositive);
-  timing.droop_seconds =
-      object.optional("droop_seconds", defaults.droop_seconds).number(kPositive);
+  timing.droop_seconds = object.optional("droop_seconds", defaults.droop_seconds).number(kPositive);
   return timing;
 }
 
@@ -110,7 +109,8 @@ BenchConfig load_bench_config(const std::filesystem::path& file,
   bench.grid = read_grid(top.optional("grid", json::object()));
   bench.timing = read_timing(top.optional("timing", json::object()));
   bench.simulator = read_simulator(top.optional("simulator", json::object()));
-  const ObjectReader analysis = top.optional("analysis", json::object()).object({"sign_threshold_v2"});
+  const ObjectReader analysis =
+      top.optional("analysis", json::object()).object({"sign_threshold_v2"});
   bench.sign_threshold_v2 =
       analysis.optional("sign_threshold_v2", bench.sign_threshold_v2).number(kNonNegative);
   if (top.contains("spec")) bench.spec = read_spec(top.required("spec"));

@@ -35,10 +35,10 @@ struct Simulator {
 // Each limit is checked only when the config states it.
 struct Spec {
   std::optional<double> min_sign_agreement;
-  std::optional<double> min_gain;                  // V/s per V^2
-  std::optional<double> max_offset_v2;             // |contrast at which the rate is zero|
-  std::optional<double> max_dead_zone_v2;          // largest |contrast| moving the gate wrongly
-  std::optional<double> max_asymmetry;             // |charge - discharge gain| / mean gain
+  std::optional<double> min_gain;          // V/s per V^2
+  std::optional<double> max_offset_v2;     // |contrast at which the rate is zero|
+  std::optional<double> max_dead_zone_v2;  // largest |contrast| moving the gate wrongly
+  std::optional<double> max_asymmetry;     // |charge - discharge gain| / mean gain
   std::optional<double> max_droop_volts_per_second;
 };
 

@@ -40,7 +40,8 @@ std::vector<std::string> bench_netlist(const BenchConfig& config,
   lines.push_back("* ---- edge subcircuit from " + edge.file.string() + " ----");
   lines.insert(lines.end(), edge.lines.begin(), edge.lines.end());
   std::string params;
-  for (const auto& [name, value] : config.edge.params) params += " " + name + "=" + format_number(value);
+  for (const auto& [name, value] : config.edge.params)
+    params += " " + name + "=" + format_number(value);
 
   lines.push_back("* ---- one bench copy per grid point: terminals held at common +/- drop/2 ----");
   for (std::size_t i = 0; i < points.size(); ++i) {

@@ -1,7 +1,7 @@
 #include "characterize/characterize.h"
 
-#include <chrono>
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <nlohmann/json.hpp>
 
@@ -43,7 +43,8 @@ class WindowRecorder {
   void capture(double wanted, std::vector<double>& into, double time,
                std::span<const double> values) const {
     if (!(previous_time_ < wanted && wanted <= time * (1 + 1e-12))) return;
-    const double fraction = time > previous_time_ ? (wanted - previous_time_) / (time - previous_time_) : 1.0;
+    const double fraction =
+        time > previous_time_ ? (wanted - previous_time_) / (time - previous_time_) : 1.0;
     for (std::size_t i = 0; i < into.size(); ++i) {
       into[i] = previous_[i] + std::min(fraction, 1.0) * (values[i] - previous_[i]);
     }
@@ -208,7 +209,8 @@ void write_characterization(const std::filesystem::path& out, const BenchConfig&
       {"transients", result.transients},
       {"time_points", result.time_points},
       {"wall_seconds", result.wall_seconds},
-      {"versions", {{"cllnsim", CLLNSIM_VERSION}, {"libngspice", spice::Session::ngspice_version()}}}};
+      {"versions",
+       {{"cllnsim", CLLNSIM_VERSION}, {"libngspice", spice::Session::ngspice_version()}}}};
   io::write_json_atomically(out / "report.json", report);
 }
 

@@ -35,17 +35,6 @@ RuleFit fit_rule(const std::vector<const PointMeasurement*>& group) {
   return fit;
 }
 
-// Least-squares slope through the origin of (rate - offset) against contrast.
-double slope_through_origin(const std::vector<const PointMeasurement*>& group, double offset) {
-  double sxx = 0, sxy = 0;
-  for (const auto* m : group) {
-    const double x = m->point.contrast();
-    sxx += x * x;
-    sxy += x * (m->rate - offset);
-  }
-  return sxx > 0 ? sxy / sxx : 0.0;
-}
-
 std::vector<GroupFit> fit_groups(const std::vector<PointMeasurement>& measurements,
                                  const std::function<double(const BenchPoint&)>& key) {
   std::map<double, std::vector<const PointMeasurement*>> groups;
@@ -108,8 +97,9 @@ RuleMapSummary summarize(const std::vector<PointMeasurement>& measurements,
   s.sign_agreement = s.sign_points ? static_cast<double>(agree) / s.sign_points : 0.0;
   s.mean_droop = measurements.empty() ? 0.0 : droop_sum / measurements.size();
 
-  s.charge_gain = slope_through_origin(charging, s.fit.offset);
-  s.discharge_gain = slope_through_origin(discharging, s.fit.offset);
+  // Each half fitted on its own, so an offset shared by both does not read as asymmetry.
+  s.charge_gain = fit_rule(charging).gain;
+  s.discharge_gain = fit_rule(discharging).gain;
   const double mean_gain = (s.charge_gain + s.discharge_gain) / 2;
   s.asymmetry =
       mean_gain != 0 ? std::abs(s.charge_gain - s.discharge_gain) / std::abs(mean_gain) : INFINITY;
@@ -127,8 +117,8 @@ double ideal_rule_reference(const RuleMapSummary& summary, const BenchPoint& poi
 
 std::vector<SpecItem> check_spec(const Spec& spec, const RuleMapSummary& s) {
   std::vector<SpecItem> items;
-  const auto at_least = [&](const char* item, const std::optional<double>& limit,
-                            double measured, const std::string& why) {
+  const auto at_least = [&](const char* item, const std::optional<double>& limit, double measured,
+                            const std::string& why) {
     if (limit) items.push_back({item, *limit, measured, measured >= *limit, why});
   };
   const auto at_most = [&](const char* item, const std::optional<double>& limit, double measured,
@@ -137,8 +127,8 @@ std::vector<SpecItem> check_spec(const Spec& spec, const RuleMapSummary& s) {
   };
   at_least("min_sign_agreement", spec.min_sign_agreement, s.sign_agreement,
            "at " + number(100 * (1 - s.sign_agreement)) + "% of the " +
-               std::to_string(s.sign_points) + " points with |dV_F^2 - dV_C^2| >= " +
-               number(s.sign_threshold_v2) +
+               std::to_string(s.sign_points) +
+               " points with |dV_F^2 - dV_C^2| >= " + number(s.sign_threshold_v2) +
                " V^2 the gate moves against the coupled-learning rule");
   at_least("min_gain", spec.min_gain, s.fit.gain,
            s.fit.gain < 0 ? "the gate moves opposite to the rule (learning current reversed)"
@@ -167,22 +157,24 @@ std::vector<std::string> diagnose(const RuleMapSummary& s) {
                        "cost instead of descending it");
   }
   if (s.sign_agreement < 0.99) {
-    findings.push_back("sign agreement " + number(s.sign_agreement) + " above |C| >= " +
-                       number(s.sign_threshold_v2) + " V^2 (" + std::to_string(s.sign_points) +
-                       " points)");
+    findings.push_back("sign agreement " + number(s.sign_agreement) +
+                       " above |C| >= " + number(s.sign_threshold_v2) + " V^2 (" +
+                       std::to_string(s.sign_points) + " points)");
   }
   if (s.fit.gain > 0 && std::abs(s.offset_v2) > s.sign_threshold_v2 / 10) {
-    findings.push_back(
-        "offset: the fitted rate is zero at a contrast of " + number(s.offset_v2) +
-        " V^2, not 0; contrasts between 0 and that move the gate the wrong way" +
-        (s.dead_zone_v2 > 0 ? " (measured: up to " + number(s.dead_zone_v2) + " V^2)"
+    findings.push_back("offset: the fitted rate is zero at a contrast of " + number(s.offset_v2) +
+                       " V^2, not 0; contrasts between 0 and that move the gate the wrong way" +
+                       (s.dead_zone_v2 > 0
+                            ? " (measured: up to " + number(s.dead_zone_v2) + " V^2)"
                             : " (no grid point has a contrast that small; a finer drop grid "
                               "would show it)"));
   }
   if (s.relative_rms_residual > 0.2) {
-    findings.push_back("the rate is not proportional to the contrast: rms deviation from the "
-                       "affine fit is " + number(100 * s.relative_rms_residual) +
-                       "% of the fitted rate (saturation or a non-square input stage)");
+    findings.push_back(
+        "the rate is not proportional to the contrast: rms deviation from the "
+        "affine fit is " +
+        number(100 * s.relative_rms_residual) +
+        "% of the fitted rate (saturation or a non-square input stage)");
   }
   if (s.asymmetry > 0.1) {
     findings.push_back("charge/discharge asymmetry " + number(s.asymmetry) + " (charging gain " +

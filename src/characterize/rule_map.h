@@ -42,12 +42,12 @@ struct RuleMapSummary {
   double offset_v2 = 0.0;            // contrast at which the fitted rate is zero: -offset/gain
   double relative_rms_residual = 0;  // rms(rate - fit) / rms(fit)
   double sign_threshold_v2 = 0.0;
-  std::size_t sign_points = 0;    // points with |contrast| >= threshold
-  double sign_agreement = 0.0;    // fraction of those where sign(rate) == sign(contrast)
-  double dead_zone_v2 = 0.0;      // largest |contrast| at which the gate moves the wrong way
-  double charge_gain = 0.0;       // slope of (rate - offset) vs contrast over contrast > 0
-  double discharge_gain = 0.0;    // ... over contrast < 0
-  double asymmetry = 0.0;         // |charge - discharge| / mean of the two
+  std::size_t sign_points = 0;  // points with |contrast| >= threshold
+  double sign_agreement = 0.0;  // fraction of those where sign(rate) == sign(contrast)
+  double dead_zone_v2 = 0.0;    // largest |contrast| at which the gate moves the wrong way
+  double charge_gain = 0.0;     // gain of an affine fit over the points with contrast > 0
+  double discharge_gain = 0.0;  // ... with contrast < 0
+  double asymmetry = 0.0;       // |charge - discharge| / mean of the two
   std::vector<GroupFit> by_common_mode;
   std::vector<GroupFit> by_gate;
   double common_mode_gain_spread = 0.0;  // (max - min) / |overall gain| over common modes

@@ -56,20 +56,20 @@ void print_summary(const characterize::BenchConfig& config,
     text << value;
     return text.str();
   };
-  std::cout << "edge " << config.name << " (" << config.edge.subckt << "): "
-            << result.measurements.size() << " points, " << result.transients
+  std::cout << "edge " << config.name << " (" << config.edge.subckt
+            << "): " << result.measurements.size() << " points, " << result.transients
             << " transients, " << result.time_points << " time points, " << result.wall_seconds
             << " s\n"
             << "  gain " << format_number(s.fit.gain) << " V/s per V^2, offset "
             << format_number(s.fit.offset) << " V/s (contrast " << format_number(s.offset_v2)
             << " V^2)\n"
-            << "  sign agreement " << format_number(s.sign_agreement) << " over "
-            << s.sign_points << " points with |C| >= " << format_number(s.sign_threshold_v2)
-            << " V^2; dead zone " << format_number(s.dead_zone_v2) << " V^2\n"
+            << "  sign agreement " << format_number(s.sign_agreement) << " over " << s.sign_points
+            << " points with |C| >= " << format_number(s.sign_threshold_v2) << " V^2; dead zone "
+            << format_number(s.dead_zone_v2) << " V^2\n"
             << "  asymmetry " << format_number(s.asymmetry) << ", common-mode gain spread "
             << format_number(s.common_mode_gain_spread) << ", gate gain spread "
-            << format_number(s.gate_gain_spread) << ", max droop "
-            << format_number(s.max_abs_droop) << " V/s\n";
+            << format_number(s.gate_gain_spread) << ", max droop " << format_number(s.max_abs_droop)
+            << " V/s\n";
   for (const auto& finding : result.findings) std::cout << "  finding: " << finding << "\n";
   for (const auto& item : result.spec) {
     std::cout << "  spec " << item.item << ": measured " << format_number(item.measured)
@@ -96,8 +96,8 @@ int characterize_command(const std::vector<std::string>& args) {
 
   const bool show_progress = !vm.count("quiet") && ::isatty(STDERR_FILENO);
   spice::Session session;
-  const auto result = characterize::characterize(
-      config, edge, session, [&](std::size_t done, std::size_t total) {
+  const auto result =
+      characterize::characterize(config, edge, session, [&](std::size_t done, std::size_t total) {
         if (show_progress) std::fprintf(stderr, "\rbench netlist %zu/%zu ", done, total);
         if (show_progress && done == total) std::fprintf(stderr, "\n");
       });

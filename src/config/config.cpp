@@ -1,5 +1,4 @@
 #include "config/config.h"
-#include "config/sections.h"
 
 #include <algorithm>
 #include <array>
@@ -16,6 +15,7 @@
 #include "config/json_path.h"
 #include "config/json_reader.h"
 #include "config/overrides.h"
+#include "config/sections.h"
 #include "core/error.h"
 #include "io/csv.h"
 

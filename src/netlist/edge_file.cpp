@@ -50,7 +50,9 @@ class EdgeFileReader {
   std::vector<std::string> output;
   std::vector<SourceLine> logical;
 
-  void read(const fs::path& file, const SourceLine* included_from) {
+  // Reads `file` whole, or only its `.lib section` ... `.endl` block when `section` is given.
+  void read(const fs::path& file, const SourceLine* included_from,
+            const std::string& section = "") {
     std::ifstream stream(file);
     if (!stream) {
       const std::string reason = fs::exists(file) ? "cannot be read" : "does not exist";
@@ -64,12 +66,30 @@ class EdgeFileReader {
       throw input_error(where(*included_from) + ": " + file.string() + " includes itself");
     }
     int number = 0;
+    bool in_section = section.empty();
+    bool section_found = false;
     for (std::string text; std::getline(stream, text);) {
       ++number;
       if (!text.empty() && text.back() == '\r') text.pop_back();
-      handle_line(file, number, text);
+      const std::vector<std::string> words = split_words(text);
+      const std::string keyword = words.empty() ? "" : lower(words[0]);
+      // Section markers (`.lib NAME`, `.endl`) delimit blocks; they are not netlist lines.
+      if (keyword == ".lib" && words.size() == 2) {
+        if (!section.empty() && lower(words[1]) == lower(section))
+          in_section = section_found = true;
+        continue;
+      }
+      if (keyword == ".endl") {
+        if (!section.empty()) in_section = false;
+        continue;
+      }
+      if (in_section) handle_line(file, number, text);
     }
     open_files_.erase(fs::weakly_canonical(file));
+    if (!section.empty() && !section_found) {
+      throw input_error(where(*included_from) + ": " + file.string() + " has no section '" +
+                        section + "' (a line '.lib " + section + "' ... '.endl')");
+    }
   }
 
  private:
@@ -78,14 +98,20 @@ class EdgeFileReader {
   void handle_line(const fs::path& file, int number, const std::string& text) {
     const std::vector<std::string> words = split_words(text);
     const std::string keyword = words.empty() ? "" : lower(words[0]);
-    if (keyword == ".include" || keyword == ".inc") {
+    // `.include FILE` inlines the file; `.lib FILE SECTION` inlines one section of it. Both
+    // resolve a relative FILE against the including file's folder.
+    const bool library = keyword == ".lib" && words.size() >= 3;
+    if (keyword == ".include" || keyword == ".inc" || library) {
       const SourceLine here{file, number, text};
       if (words.size() < 2) throw input_error(where(here) + ": .include names no file");
       fs::path target = unquote(words[1]);
       if (target.is_relative()) target = file.parent_path() / target;
-      output.push_back("* ---- begin " + target.lexically_normal().string() + " ----");
-      read(target.lexically_normal(), &here);
-      output.push_back("* ---- end " + target.lexically_normal().string() + " ----");
+      const std::string section = library ? unquote(words[2]) : "";
+      const std::string shown =
+          target.lexically_normal().string() + (library ? " section " + section : "");
+      output.push_back("* ---- begin " + shown + " ----");
+      read(target.lexically_normal(), &here, section);
+      output.push_back("* ---- end " + shown + " ----");
       return;
     }
     if (keyword == ".end") return;  // the generated netlist has its own end
@@ -116,12 +142,30 @@ std::string join(const std::vector<std::string>& words) {
   return text;
 }
 
-// The model name a device line refers to, for the devices whose model is positional.
+char device_kind(const std::vector<std::string>& words) {
+  return static_cast<char>(std::tolower(static_cast<unsigned char>(words[0][0])));
+}
+
+// The model name a device line refers to, for the devices whose model is positional:
+// MOSFET (m d g s b MODEL), diode (d a k MODEL), JFET (j d g s MODEL), voltage- and
+// current-controlled switches (s n+ n- nc+ nc- MODEL, w n+ n- vctrl MODEL).
 std::string model_of(const std::vector<std::string>& words) {
-  const char kind = static_cast<char>(std::tolower(static_cast<unsigned char>(words[0][0])));
-  if (kind == 'm' && words.size() > 5) return lower(words[5]);
-  if (kind == 'd' && words.size() > 3) return lower(words[3]);
-  return "";
+  static const std::map<char, std::size_t> kModelPosition = {
+      {'m', 5}, {'d', 3}, {'j', 4}, {'s', 5}, {'w', 4}};
+  const auto position = kModelPosition.find(device_kind(words));
+  if (position == kModelPosition.end() || words.size() <= position->second) return "";
+  return lower(words[position->second]);
+}
+
+// The subcircuit an instance line (x n1 n2 ... NAME [params]) calls.
+std::string subckt_of(const std::vector<std::string>& words) {
+  if (device_kind(words) != 'x') return "";
+  std::string name;
+  for (std::size_t i = 1; i < words.size(); ++i) {
+    if (lower(words[i]) == "params:" || words[i].find('=') != std::string::npos) break;
+    name = lower(words[i]);
+  }
+  return name;
 }
 
 }  // namespace
@@ -131,10 +175,11 @@ EdgeDefinition read_edge_file(const fs::path& file, const std::string& subckt) {
   reader.read(file, nullptr);
 
   EdgeDefinition edge{file, lower(subckt), reader.output, {}, ""};
-  std::set<std::string> models;
+  std::set<std::string> models, subckts;
   for (const SourceLine& line : reader.logical) {
     const auto words = split_words(line.text);
     if (lower(words[0]) == ".model" && words.size() > 1) models.insert(lower(words[1]));
+    if (lower(words[0]) == ".subckt" && words.size() > 1) subckts.insert(lower(words[1]));
   }
 
   bool inside = false;
@@ -160,15 +205,21 @@ EdgeDefinition read_edge_file(const fs::path& file, const std::string& subckt) {
           parse_params(words, i < words.size() && lower(words[i]) == "params:" ? i + 1 : i);
     } else if (keyword == ".ends") {
       inside = false;
-    } else if (inside) {
+    } else if (keyword[0] != '.') {
+      // Every device of the file, inside the edge or in the parts' subcircuits it calls.
       const std::string model = model_of(words);
       if (!model.empty() && !models.count(model)) {
         throw input_error(where(line) + ": device " + words[0] + " uses model '" + model +
                           "', but no .model line defines it (in " + file.string() +
                           " or the files it includes)");
       }
-      const char kind = static_cast<char>(std::tolower(static_cast<unsigned char>(words[0][0])));
-      if (kind == 'm' && words.size() > 3 && edge.free_transistor.empty()) {
+      const std::string called = subckt_of(words);
+      if (!called.empty() && !subckts.count(called)) {
+        throw input_error(where(line) + ": instance " + words[0] + " calls subcircuit '" + called +
+                          "', but no .subckt defines it (in " + file.string() +
+                          " or the files it includes)");
+      }
+      if (inside && device_kind(words) == 'm' && words.size() > 3 && edge.free_transistor.empty()) {
         const std::string drain = lower(words[1]), source = lower(words[3]);
         if ((drain == "fa" && source == "fb") || (drain == "fb" && source == "fa")) {
           edge.free_transistor = lower(words[0]);

@@ -21,9 +21,12 @@ struct EdgeDefinition {
   std::string free_transistor;                // the MOSFET between fa and fb ("" if none)
 };
 
+// `.include FILE` and `.lib FILE SECTION` (only that section's `.lib SECTION` ... `.endl` block)
+// are inlined, relative paths resolved against the including file's folder.
 // Throws cllnsim::input_error naming the file and line when the file cannot be read, an
-// include is missing, the subcircuit is absent, its ports differ from the interface, or a
-// MOSFET or diode names a model that no `.model` line defines.
+// include or library section is missing, the subcircuit is absent, its ports differ from the
+// interface, a device (MOSFET, diode, JFET, switch) anywhere in the file names a model that no
+// `.model` line defines, or an instance calls a subcircuit that no `.subckt` defines.
 EdgeDefinition read_edge_file(const std::filesystem::path& file, const std::string& subckt);
 
 // Throws cllnsim::input_error naming `json_path` if a parameter is not declared by the edge.

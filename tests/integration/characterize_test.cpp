@@ -33,15 +33,16 @@ void write_text(const fs::path& path, const std::string& text) {
 
 // A small, fast grid for any edge config: 5 x 5 drops, one common mode, two gate voltages.
 json small_bench(const fs::path& edge_file, const std::string& subckt) {
-  return {{"name", "test"},
-          {"edge", {{"file", edge_file.string()}, {"subckt", subckt}, {"params", {{"gl", 0.01}}}}},
-          {"grid",
-           {{"drop_volts", {{"max", 0.3}, {"count", 5}}},
-            {"common_mode_volts", {0.2}},
-            {"gate_volts", {1.5, 2.5}}}},
-          {"timing", {{"settle_seconds", 1e-7}, {"measure_seconds", 3e-7}, {"droop_seconds", 1e-5}}},
-          {"simulator", {{"max_step", 2e-8}}},
-          {"spec", {{"min_sign_agreement", 0.99}, {"min_gain", 0}}}};
+  return {
+      {"name", "test"},
+      {"edge", {{"file", edge_file.string()}, {"subckt", subckt}, {"params", {{"gl", 0.01}}}}},
+      {"grid",
+       {{"drop_volts", {{"max", 0.3}, {"count", 5}}},
+        {"common_mode_volts", {0.2}},
+        {"gate_volts", {1.5, 2.5}}}},
+      {"timing", {{"settle_seconds", 1e-7}, {"measure_seconds", 3e-7}, {"droop_seconds", 1e-5}}},
+      {"simulator", {{"max_step", 2e-8}}},
+      {"spec", {{"min_sign_agreement", 0.99}, {"min_gain", 0}}}};
 }
 
 class CharacterizeTest : public ::testing::Test {
@@ -84,8 +85,8 @@ TEST_F(CharacterizeTest, ReferenceEdgeRealizesTheRule) {
 
 TEST_F(CharacterizeTest, ReversedEdgeFailsItsSpecAndSaysWhy) {
   const fs::path config = kRepo / "tests/data/edges/reversed_rule.json";
-  const CliResult result = run_cli(
-      {"characterize", config.string(), "--out", out().string(), "--no-plot"});
+  const CliResult result =
+      run_cli({"characterize", config.string(), "--out", out().string(), "--no-plot"});
   ASSERT_EQ(result.exit_code, 1) << result.out << result.err;
   EXPECT_NE(result.out.find("min_sign_agreement"), std::string::npos) << result.out;
   EXPECT_NE(result.out.find("does NOT meet its spec"), std::string::npos) << result.out;
@@ -121,8 +122,9 @@ TEST_F(CharacterizeTest, EdgeFileOutsideTheRepositoryWorks) {
 
 TEST_F(CharacterizeTest, WrongPortsAreRejectedNamingFileAndLine) {
   const fs::path edge = tmp_.path() / "bad_ports.sub";
-  write_text(edge, ".model nch nmos level=1\n* an edge with its ports swapped\n"
-                   ".subckt bad fa fb ca cb learn g vdd vss\nM1 fa g fb 0 nch\n.ends\n");
+  write_text(edge,
+             ".model nch nmos level=1\n* an edge with its ports swapped\n"
+             ".subckt bad fa fb ca cb learn g vdd vss\nM1 fa g fb 0 nch\n.ends\n");
   const CliResult result = characterize(small_bench(edge, "bad"));
   EXPECT_EQ(result.exit_code, 2) << result.out;
   EXPECT_NE(result.err.find(edge.string() + ":3"), std::string::npos) << result.err;
@@ -133,8 +135,9 @@ TEST_F(CharacterizeTest, WrongPortsAreRejectedNamingFileAndLine) {
 
 TEST_F(CharacterizeTest, MissingModelIsRejectedNamingFileAndLine) {
   const fs::path edge = tmp_.path() / "no_model.sub";
-  write_text(edge, ".subckt nomodel fa fb ca cb g learn vdd vss\nMfree fa g fb 0 ald1106\n"
-                   "Cg g vss 1n\n.ends\n");
+  write_text(edge,
+             ".subckt nomodel fa fb ca cb g learn vdd vss\nMfree fa g fb 0 ald1106\n"
+             "Cg g vss 1n\n.ends\n");
   const CliResult result = characterize(small_bench(edge, "nomodel"));
   EXPECT_EQ(result.exit_code, 2) << result.out;
   EXPECT_NE(result.err.find(edge.string() + ":2"), std::string::npos) << result.err;

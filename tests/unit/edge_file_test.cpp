@@ -71,6 +71,19 @@ class EdgeFileTest : public ::testing::Test {
   fs::path dir_;
 };
 
+// Every shipped edge loads: its includes exist, its devices' models and called subcircuits
+// are defined, and the free transistor is found.
+TEST(EdgeFileShipped, EveryShippedEdgeLoads) {
+  const fs::path edges = fs::path(CLLNSIM_SOURCE_DIR) / "netlists/edges";
+  for (const auto& [file, subckt] :
+       std::map<std::string, std::string>{{"nmos_rule.sub", "cl_nmos_rule"},
+                                          {"gen2_board.sub", "gen2_board"},
+                                          {"cmos_chip.sub", "cmos_chip"}}) {
+    const EdgeDefinition edge = read_edge_file(edges / file, subckt);
+    EXPECT_EQ(edge.free_transistor, "mfree") << file;
+  }
+}
+
 TEST(EdgeFileShipped, LoadsSubcktAndFreeTransistor) {
   const EdgeDefinition edge = read_edge_file(kShippedEdge, "cl_nmos_rule");
   EXPECT_EQ(edge.file, kShippedEdge);
@@ -210,6 +223,44 @@ TEST_F(EdgeFileTest, ErrorInsideIncludedFileNamesThatFile) {
       Write("models/edge.lib", std::string(kModel) + "\n.subckt edge fa fb\n" + std::string(kBody));
   const fs::path file = Write("edge.sub", "* wrapper\n.include models/edge.lib\n");
   ExpectInputError(file, "edge", {lib.string() + ":3"});
+}
+
+TEST_F(EdgeFileTest, LibSectionIsInlinedAlone) {
+  Write("models/process.lib", ".lib tt\n" + std::string(kModel) + ".endl\n.lib ff\n" +
+                                  ".model other nmos level=1\n.endl\n");
+  const fs::path file = Write("edge.sub", ".lib 'models/process.lib' TT\n.subckt edge " +
+                                              std::string(kPorts) + "\n" + std::string(kBody));
+  const EdgeDefinition edge = read_edge_file(file, "edge");
+  EXPECT_NE(std::find(edge.lines.begin(), edge.lines.end(), ".model nch nmos level=1"),
+            edge.lines.end());
+  EXPECT_EQ(std::find(edge.lines.begin(), edge.lines.end(), ".model other nmos level=1"),
+            edge.lines.end());
+  for (const std::string& line : edge.lines) {
+    EXPECT_NE(Lower(line).rfind(".lib", 0), 0u) << line;
+    EXPECT_NE(Lower(line).rfind(".endl", 0), 0u) << line;
+  }
+}
+
+TEST_F(EdgeFileTest, MissingLibSectionNamesIncludingLine) {
+  Write("models/process.lib", ".lib tt\n" + std::string(kModel) + ".endl\n");
+  const fs::path file = Write("edge.sub", "* edge\n.lib models/process.lib ss\n.subckt edge " +
+                                              std::string(kPorts) + "\n" + std::string(kBody));
+  ExpectInputError(file, "edge", {file.string() + ":2", "no section 'ss'"});
+}
+
+TEST_F(EdgeFileTest, InstanceOfUndefinedSubcircuitIsRejected) {
+  const fs::path file =
+      Write("edge.sub", std::string(kModel) + ".subckt edge " + std::string(kPorts) + "\n" +
+                            "Xamp fa fb out vdd vss opamp_macro gain=10\n" + std::string(kBody));
+  ExpectInputError(file, "edge", {file.string() + ":3", "Xamp", "'opamp_macro'"});
+}
+
+TEST_F(EdgeFileTest, UndefinedModelInsideAPartsSubcircuitIsRejected) {
+  const fs::path file =
+      Write("edge.sub", std::string(kModel) + ".subckt part a b ctl\nS1 a b ctl 0 swmod\n.ends\n" +
+                            ".subckt edge " + std::string(kPorts) + "\nXsw g vss learn part\n" +
+                            std::string(kBody));
+  ExpectInputError(file, "edge", {file.string() + ":3", "S1", "'swmod'"});
 }
 
 TEST_F(EdgeFileTest, NoFreeTransistorWhenNoMosfetJoinsFaFb) {
