@@ -3,9 +3,7 @@
 // file and its models outside the repository work, and bad edge files are rejected (exit 2).
 #include <gtest/gtest.h>
 
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -18,18 +16,6 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 const fs::path kRepo = CLLNSIM_SOURCE_DIR;
-
-std::string read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-void write_text(const fs::path& path, const std::string& text) {
-  fs::create_directories(path.parent_path());
-  std::ofstream(path, std::ios::binary) << text;
-}
 
 // A small, fast grid for any edge config: 5 x 5 drops, one common mode, two gate voltages.
 json small_bench(const fs::path& edge_file, const std::string& subckt) {
@@ -58,6 +44,20 @@ class CharacterizeTest : public ::testing::Test {
   }
 
   json report() const { return json::parse(read_text(out() / "report.json")); }
+
+  // An edge file with `text` is refused (exit 2) with an error naming its `line` and `detail`;
+  // nothing is written.
+  void expect_edge_rejected(const std::string& text, const std::string& subckt, int line,
+                            const std::string& detail) {
+    const fs::path edge = tmp_.path() / "edge.sub";
+    write_text(edge, text);
+    const CliResult result = characterize(small_bench(edge, subckt));
+    EXPECT_EQ(result.exit_code, 2) << result.out;
+    EXPECT_NE(result.err.find(edge.string() + ":" + std::to_string(line)), std::string::npos)
+        << result.err;
+    EXPECT_NE(result.err.find(detail), std::string::npos) << result.err;
+    EXPECT_FALSE(fs::exists(out()));
+  }
 
   TempDir tmp_;
 };
@@ -121,28 +121,17 @@ TEST_F(CharacterizeTest, EdgeFileOutsideTheRepositoryWorks) {
 }
 
 TEST_F(CharacterizeTest, WrongPortsAreRejectedNamingFileAndLine) {
-  const fs::path edge = tmp_.path() / "bad_ports.sub";
-  write_text(edge,
-             ".model nch nmos level=1\n* an edge with its ports swapped\n"
-             ".subckt bad fa fb ca cb learn g vdd vss\nM1 fa g fb 0 nch\n.ends\n");
-  const CliResult result = characterize(small_bench(edge, "bad"));
-  EXPECT_EQ(result.exit_code, 2) << result.out;
-  EXPECT_NE(result.err.find(edge.string() + ":3"), std::string::npos) << result.err;
-  EXPECT_NE(result.err.find("expected exactly 'fa fb ca cb g learn vdd vss'"), std::string::npos)
-      << result.err;
-  EXPECT_FALSE(fs::exists(out()));
+  expect_edge_rejected(
+      ".model nch nmos level=1\n* an edge with its ports swapped\n"
+      ".subckt bad fa fb ca cb learn g vdd vss\nM1 fa g fb 0 nch\n.ends\n",
+      "bad", 3, "expected exactly 'fa fb ca cb g learn vdd vss'");
 }
 
 TEST_F(CharacterizeTest, MissingModelIsRejectedNamingFileAndLine) {
-  const fs::path edge = tmp_.path() / "no_model.sub";
-  write_text(edge,
-             ".subckt nomodel fa fb ca cb g learn vdd vss\nMfree fa g fb 0 ald1106\n"
-             "Cg g vss 1n\n.ends\n");
-  const CliResult result = characterize(small_bench(edge, "nomodel"));
-  EXPECT_EQ(result.exit_code, 2) << result.out;
-  EXPECT_NE(result.err.find(edge.string() + ":2"), std::string::npos) << result.err;
-  EXPECT_NE(result.err.find("'ald1106'"), std::string::npos) << result.err;
-  EXPECT_FALSE(fs::exists(out()));
+  expect_edge_rejected(
+      ".subckt nomodel fa fb ca cb g learn vdd vss\nMfree fa g fb 0 ald1106\n"
+      "Cg g vss 1n\n.ends\n",
+      "nomodel", 2, "uses model 'ald1106', but no .model line defines it");
 }
 
 TEST_F(CharacterizeTest, BadConfigKeyNamesItsPath) {

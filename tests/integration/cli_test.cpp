@@ -24,17 +24,6 @@ using nlohmann::json;
 const fs::path kRepo = CLLNSIM_SOURCE_DIR;
 const fs::path kEdgeFile = kRepo / "netlists" / "edges" / "nmos_rule.sub";
 
-std::string read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-void write_text(const fs::path& path, const std::string& text) {
-  std::ofstream(path, std::ios::binary) << text;
-}
-
 std::vector<std::string> lines_of(const std::string& text) {
   std::vector<std::string> lines;
   std::istringstream stream(text);
