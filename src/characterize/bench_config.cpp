@@ -50,13 +50,16 @@ Grid read_grid(const ValueReader& value) {
 
 Timing read_timing(const ValueReader& value) {
   const Timing defaults;
-  const ObjectReader object = value.object({"settle_seconds", "measure_seconds", "droop_seconds"});
+  const ObjectReader object = value.object(
+      {"settle_seconds", "measure_seconds", "droop_seconds", "pulse_seconds", "ramp_seconds"});
   Timing timing;
   timing.settle_seconds =
       object.optional("settle_seconds", defaults.settle_seconds).number(kNonNegative);
   timing.measure_seconds =
       object.optional("measure_seconds", defaults.measure_seconds).number(kPositive);
   timing.droop_seconds = object.optional("droop_seconds", defaults.droop_seconds).number(kPositive);
+  timing.pulse_seconds = object.optional("pulse_seconds", defaults.pulse_seconds).number(kPositive);
+  timing.ramp_seconds = object.optional("ramp_seconds", defaults.ramp_seconds).number(kPositive);
   return timing;
 }
 
@@ -81,7 +84,7 @@ std::optional<double> read_limit(const ObjectReader& object, const std::string& 
 Spec read_spec(const ValueReader& value) {
   const ObjectReader object =
       value.object({"min_sign_agreement", "min_gain", "max_offset_v2", "max_dead_zone_v2",
-                    "max_asymmetry", "max_droop_volts_per_second"});
+                    "max_asymmetry", "max_droop_volts_per_second", "max_pulse_error_volts"});
   Spec spec;
   spec.min_sign_agreement = read_limit(object, "min_sign_agreement", kFraction);
   spec.min_gain = read_limit(object, "min_gain", kNumber);
@@ -89,6 +92,7 @@ Spec read_spec(const ValueReader& value) {
   spec.max_dead_zone_v2 = read_limit(object, "max_dead_zone_v2", kNonNegative);
   spec.max_asymmetry = read_limit(object, "max_asymmetry", kNonNegative);
   spec.max_droop_volts_per_second = read_limit(object, "max_droop_volts_per_second", kNonNegative);
+  spec.max_pulse_error_volts = read_limit(object, "max_pulse_error_volts", kNonNegative);
   return spec;
 }
 

@@ -24,6 +24,8 @@ struct Timing {
   double settle_seconds = 2e-6;   // learning on, before the rate is measured
   double measure_seconds = 5e-6;  // the window over which dVg/dt is measured
   double droop_seconds = 1e-4;    // learning off: the window over which the droop is measured
+  double pulse_seconds = 5e-6;    // a learn pulse's hold (at zero contrast: switching errors)
+  double ramp_seconds = 1e-6;     // the pulse's rise and fall time
 };
 
 struct Simulator {
@@ -40,6 +42,7 @@ struct Spec {
   std::optional<double> max_dead_zone_v2;  // largest |contrast| moving the gate wrongly
   std::optional<double> max_asymmetry;     // |charge - discharge gain| / mean gain
   std::optional<double> max_droop_volts_per_second;
+  std::optional<double> max_pulse_error_volts;  // |gate step| per learn pulse at zero contrast
 };
 
 struct BenchConfig {

@@ -22,12 +22,35 @@ std::vector<BenchPoint> grid_points(const Grid& grid) {
 
 std::string bench_gate_node(std::size_t index) { return "g_" + std::to_string(index); }
 
+PulseTimes pulse_times(const Timing& timing) {
+  const double ramp = timing.ramp_seconds;
+  return {ramp, 2 * ramp, 2 * ramp + timing.pulse_seconds, 3 * ramp + timing.pulse_seconds,
+          5 * ramp + timing.pulse_seconds};
+}
+
+namespace {
+
+std::string learn_source(const BenchConfig& config, Learn learn) {
+  const double vdd = config.supply.vdd, vss = config.supply.vss;
+  if (learn != Learn::pulse) return format_number(learn == Learn::on ? vdd : vss);
+  const PulseTimes t = pulse_times(config.timing);
+  std::string pwl = "pwl(0 " + format_number(vss);
+  for (const auto& [time, volts] :
+       {std::pair{t.rise_start, vss}, {t.rise_end, vdd}, {t.fall_start, vdd}, {t.fall_end, vss}}) {
+    pwl += " " + format_number(time) + " " + format_number(volts);
+  }
+  return pwl + ")";
+}
+
+}  // namespace
+
 std::vector<std::string> bench_netlist(const BenchConfig& config,
                                        const netlist::EdgeDefinition& edge,
-                                       const std::vector<BenchPoint>& points, bool learning) {
+                                       const std::vector<BenchPoint>& points, Learn learn) {
+  static const char* const kLearnNames[] = {"on", "off", "one pulse"};
   std::vector<std::string> lines{"* cllnsim characterize: " + std::to_string(points.size()) +
                                  " bench copies of " + edge.subckt + ", learning " +
-                                 (learning ? "on" : "off")};
+                                 kLearnNames[static_cast<int>(learn)]};
   if (!config.simulator.options.empty()) {
     std::string options = ".options";
     for (const auto& [name, value] : config.simulator.options) options += " " + name + "=" + value;
@@ -36,7 +59,7 @@ std::vector<std::string> bench_netlist(const BenchConfig& config,
   const config::Supply& supply = config.supply;
   lines.push_back("vsupply_vdd vdd 0 " + format_number(supply.vdd));
   lines.push_back("vsupply_vss vss 0 " + format_number(supply.vss));
-  lines.push_back("vlearn learn 0 " + format_number(learning ? supply.vdd : supply.vss));
+  lines.push_back("vlearn learn 0 " + learn_source(config, learn));
   lines.push_back("* ---- edge subcircuit from " + edge.file.string() + " ----");
   lines.insert(lines.end(), edge.lines.begin(), edge.lines.end());
   std::string params;

@@ -18,9 +18,18 @@ std::vector<BenchPoint> grid_points(const Grid& grid);
 // The gate node of bench copy `index` ("g_<index>").
 std::string bench_gate_node(std::size_t index);
 
-// One netlist with a bench copy per point; `learning` holds learn at vdd, else at vss.
+// What the bench's learn source does: held at vdd or vss, or one pulse vss -> vdd -> vss.
+enum class Learn { on, off, pulse };
+
+// The pulse's times: off, ramp up, hold (timing.pulse_seconds), ramp down, off again.
+struct PulseTimes {
+  double rise_start, rise_end, fall_start, fall_end, stop;
+};
+PulseTimes pulse_times(const Timing& timing);
+
+// One netlist with a bench copy per point.
 std::vector<std::string> bench_netlist(const BenchConfig& config,
                                        const netlist::EdgeDefinition& edge,
-                                       const std::vector<BenchPoint>& points, bool learning);
+                                       const std::vector<BenchPoint>& points, Learn learn);
 
 }  // namespace cllnsim::characterize

@@ -135,9 +135,9 @@ Characterization characterize(const BenchConfig& config, const netlist::EdgeDefi
   for (std::size_t first = 0; first < points.size(); first += batch) {
     const std::vector<BenchPoint> part(points.begin() + first,
                                        points.begin() + std::min(first + batch, points.size()));
-    const auto rates = measure_rates(session, bench_netlist(config, edge, part, true), part.size(),
-                                     learning, result.time_points);
-    const auto droops = measure_rates(session, bench_netlist(config, edge, part, false),
+    const auto rates = measure_rates(session, bench_netlist(config, edge, part, Learn::on),
+                                     part.size(), learning, result.time_points);
+    const auto droops = measure_rates(session, bench_netlist(config, edge, part, Learn::off),
                                       part.size(), holding, result.time_points);
     for (std::size_t i = 0; i < part.size(); ++i) {
       result.measurements.push_back({part[i], rates[i], droops[i]});
@@ -146,6 +146,30 @@ Characterization characterize(const BenchConfig& config, const netlist::EdgeDefi
     if (on_progress) on_progress(first / batch + 1, batches);
   }
   result.summary = summarize(result.measurements, config.sign_threshold_v2);
+  const PulseTimes times = pulse_times(config.timing);
+  const Window whole_pulse{times.rise_start / 2, times.stop - times.rise_start / 2,
+                           config.simulator.max_step};
+  std::vector<BenchPoint> balanced;  // |dV_F| = |dV_C|: zero contrast
+  std::vector<double> steady_rates;  // their rates with learning held on
+  for (const PointMeasurement& m : result.measurements) {
+    const BenchPoint& p = m.point;
+    if (std::abs(std::abs(p.free_drop) - std::abs(p.clamped_drop)) < 1e-12) {
+      balanced.push_back(p);
+      steady_rates.push_back(m.rate);
+    }
+  }
+  std::vector<PulseMeasurement> pulses;
+  for (std::size_t first = 0; first < balanced.size(); first += batch) {
+    const std::vector<BenchPoint> part(balanced.begin() + first,
+                                       balanced.begin() + std::min(first + batch, balanced.size()));
+    const auto rates = measure_rates(session, bench_netlist(config, edge, part, Learn::pulse),
+                                     part.size(), whole_pulse, result.time_points);
+    for (std::size_t i = 0; i < part.size(); ++i) {
+      pulses.push_back({part[i], rates[i] * whole_pulse.length, steady_rates[first + i]});
+    }
+    ++result.transients;
+  }
+  add_pulses(result.summary, pulses, times.fall_start - times.rise_start);
   result.spec = check_spec(config.spec, result.summary);
   result.findings = diagnose(result.summary);
   result.wall_seconds =
@@ -204,6 +228,13 @@ void write_characterization(const std::filesystem::path& out, const BenchConfig&
       {"by_gate", groups_json(s.by_gate, "gate_volts")},
       {"droop",
        {{"max_abs_volts_per_second", s.max_abs_droop}, {"mean_volts_per_second", s.mean_droop}}},
+      {"learn_pulse",
+       {{"points", s.pulse.points},
+        {"learn_seconds", s.pulse.learn_seconds},
+        {"max_abs_gate_step_volts", s.pulse.max_abs_step},
+        {"mean_gate_step_volts", s.pulse.mean_step},
+        {"switching_gate_step_volts", s.pulse.switching_step},
+        {"equivalent_offset_v2", s.pulse.equivalent_offset_v2}}},
       {"findings", result.findings},
       {"spec", {{"checked", !result.spec.empty()}, {"met", result.meets_spec()}, {"items", spec}}},
       {"transients", result.transients},

@@ -111,6 +111,22 @@ RuleMapSummary summarize(const std::vector<PointMeasurement>& measurements,
   return s;
 }
 
+void add_pulses(RuleMapSummary& summary, const std::vector<PulseMeasurement>& pulses,
+                double learn_seconds) {
+  PulseSummary& p = summary.pulse;
+  p = {};
+  p.points = pulses.size();
+  p.learn_seconds = learn_seconds;
+  for (const auto& pulse : pulses) {
+    p.max_abs_step = std::max(p.max_abs_step, std::abs(pulse.gate_step));
+    p.mean_step += pulse.gate_step / static_cast<double>(pulses.size());
+    p.switching_step +=
+        (pulse.gate_step - pulse.steady_rate * learn_seconds) / static_cast<double>(pulses.size());
+  }
+  const double ideal_per_v2 = summary.fit.gain * learn_seconds;
+  p.equivalent_offset_v2 = ideal_per_v2 != 0 ? p.mean_step / ideal_per_v2 : 0.0;
+}
+
 double ideal_rule_reference(const RuleMapSummary& summary, const BenchPoint& point) {
   return summary.fit.gain * point.contrast();
 }
@@ -145,6 +161,11 @@ std::vector<SpecItem> check_spec(const Spec& spec, const RuleMapSummary& s) {
   at_most("max_droop_volts_per_second", spec.max_droop_volts_per_second, s.max_abs_droop,
           "with learning off the gate drifts at up to " + number(s.max_abs_droop) +
               " V/s: the network forgets between learning phases");
+  at_most("max_pulse_error_volts", spec.max_pulse_error_volts, s.pulse.max_abs_step,
+          "switching learn on and off at zero contrast moves the gate by up to " +
+              number(s.pulse.max_abs_step) + " V per pulse (" +
+              number(s.pulse.equivalent_offset_v2) +
+              " V^2 of equivalent contrast offset): every learning phase adds it");
   return items;
 }
 
@@ -194,6 +215,15 @@ std::vector<std::string> diagnose(const RuleMapSummary& s) {
     findings.push_back("droop with learning off reaches " + number(s.max_abs_droop) + " V/s, " +
                        number(100 * s.max_abs_droop / rate_at_threshold) +
                        "% of the learning rate at the threshold contrast");
+  }
+  if (s.pulse.points > 0 && std::abs(s.pulse.equivalent_offset_v2) > s.sign_threshold_v2 / 10) {
+    findings.push_back("switching: one learn pulse of " + number(s.pulse.learn_seconds) +
+                       " s at zero contrast moves the gate by " + number(s.pulse.mean_step) +
+                       " V on average (up to " + number(s.pulse.max_abs_step) +
+                       " V), as much as the rule does for a contrast of " +
+                       number(s.pulse.equivalent_offset_v2) + " V^2; of that, " +
+                       number(s.pulse.switching_step) +
+                       " V is due to switching (the rest is the steady offset)");
   }
   return findings;
 }

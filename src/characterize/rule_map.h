@@ -37,6 +37,28 @@ struct GroupFit {
   double max_abs_droop = 0.0;
 };
 
+// Learn switched on and off once at zero contrast (|dV_F| = |dV_C|): the ideal rule does not
+// move the gate, so any step is the learning circuit's switching error (charge injection,
+// settling of internal nodes).
+struct PulseMeasurement {
+  BenchPoint point;
+  double gate_step = 0.0;    // V, over the whole pulse
+  double steady_rate = 0.0;  // V/s, the same point's rate with learning held on
+};
+
+struct PulseSummary {
+  std::size_t points = 0;
+  double learn_seconds = 0.0;  // the pulse's effective length: hold plus one ramp
+  double max_abs_step = 0.0;   // V
+  double mean_step = 0.0;      // V
+  // mean_step less what the steady rate at the same points accounts for over learn_seconds:
+  // the part due to switching learn on and off (charge injection, internal nodes settling).
+  double switching_step = 0.0;  // V
+  // The contrast whose ideal rate would give mean_step over learn_seconds: the switching error
+  // read as an offset of the rule (V^2).
+  double equivalent_offset_v2 = 0.0;
+};
+
 struct RuleMapSummary {
   RuleFit fit;                       // over every point
   double offset_v2 = 0.0;            // contrast at which the fitted rate is zero: -offset/gain
@@ -54,10 +76,15 @@ struct RuleMapSummary {
   double gate_gain_spread = 0.0;         // ... over gate voltages
   double max_abs_droop = 0.0;            // V/s, learning off
   double mean_droop = 0.0;               // V/s
+  PulseSummary pulse;
 };
 
 RuleMapSummary summarize(const std::vector<PointMeasurement>& measurements,
                          double sign_threshold_v2);
+
+// Fills `summary.pulse`; uses the summary's fitted gain.
+void add_pulses(RuleMapSummary& summary, const std::vector<PulseMeasurement>& pulses,
+                double learn_seconds);
 
 // The reference: the ideal rule with the fitted gain and no offset.
 double ideal_rule_reference(const RuleMapSummary& summary, const BenchPoint& point);

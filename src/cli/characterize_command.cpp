@@ -69,7 +69,11 @@ void print_summary(const characterize::BenchConfig& config,
             << "  asymmetry " << format_number(s.asymmetry) << ", common-mode gain spread "
             << format_number(s.common_mode_gain_spread) << ", gate gain spread "
             << format_number(s.gate_gain_spread) << ", max droop " << format_number(s.max_abs_droop)
-            << " V/s\n";
+            << " V/s\n"
+            << "  learn pulse at zero contrast: gate step " << format_number(s.pulse.mean_step)
+            << " V mean (switching " << format_number(s.pulse.switching_step) << " V), "
+            << format_number(s.pulse.max_abs_step) << " V max ("
+            << format_number(s.pulse.equivalent_offset_v2) << " V^2 equivalent offset)\n";
   for (const auto& finding : result.findings) std::cout << "  finding: " << finding << "\n";
   for (const auto& item : result.spec) {
     std::cout << "  spec " << item.item << ": measured " << format_number(item.measured)
