@@ -60,6 +60,10 @@ int sign_of(double x) { return (x > 0) - (x < 0); }
 
 constexpr double kZeroContrast = 1e-12;  // V^2
 
+// An offset below this fraction of the sign threshold is not reported as a finding. Small: the
+// shipped XOR run already fails with an offset of 7e-5 V^2 (README, "Edge designs").
+constexpr double kNegligibleFraction = 1e-3;
+
 }  // namespace
 
 RuleMapSummary summarize(const std::vector<PointMeasurement>& measurements,
@@ -182,7 +186,7 @@ std::vector<std::string> diagnose(const RuleMapSummary& s) {
                        " above |C| >= " + number(s.sign_threshold_v2) + " V^2 (" +
                        std::to_string(s.sign_points) + " points)");
   }
-  if (s.fit.gain > 0 && std::abs(s.offset_v2) > s.sign_threshold_v2 / 10) {
+  if (s.fit.gain > 0 && std::abs(s.offset_v2) > kNegligibleFraction * s.sign_threshold_v2) {
     findings.push_back("offset: the fitted rate is zero at a contrast of " + number(s.offset_v2) +
                        " V^2, not 0; contrasts between 0 and that move the gate the wrong way" +
                        (s.dead_zone_v2 > 0
@@ -216,7 +220,7 @@ std::vector<std::string> diagnose(const RuleMapSummary& s) {
                        number(100 * s.max_abs_droop / rate_at_threshold) +
                        "% of the learning rate at the threshold contrast");
   }
-  if (s.pulse.points > 0 && std::abs(s.pulse.equivalent_offset_v2) > s.sign_threshold_v2 / 10) {
+  if (s.pulse.points > 0 && std::abs(s.pulse.equivalent_offset_v2) > kNegligibleFraction * s.sign_threshold_v2) {
     findings.push_back("switching: one learn pulse of " + number(s.pulse.learn_seconds) +
                        " s at zero contrast moves the gate by " + number(s.pulse.mean_step) +
                        " V on average (up to " + number(s.pulse.max_abs_step) +
