@@ -220,7 +220,8 @@ std::vector<std::string> diagnose(const RuleMapSummary& s) {
                        number(100 * s.max_abs_droop / rate_at_threshold) +
                        "% of the learning rate at the threshold contrast");
   }
-  if (s.pulse.points > 0 && std::abs(s.pulse.equivalent_offset_v2) > kNegligibleFraction * s.sign_threshold_v2) {
+  if (s.pulse.points > 0 &&
+      std::abs(s.pulse.equivalent_offset_v2) > kNegligibleFraction * s.sign_threshold_v2) {
     findings.push_back("switching: one learn pulse of " + number(s.pulse.learn_seconds) +
                        " s at zero contrast moves the gate by " + number(s.pulse.mean_step) +
                        " V on average (up to " + number(s.pulse.max_abs_step) +
