@@ -17,7 +17,7 @@ constexpr NumberRule kNumber{"a number", [](double) { return true; }};
 constexpr NumberRule kPositive{"a number > 0", [](double x) { return x > 0; }};
 constexpr NumberRule kNonNegative{"a number >= 0", [](double x) { return x >= 0; }};
 constexpr NumberRule kFraction{"a number in [0, 1]", [](double x) { return x >= 0 && x <= 1; }};
-constexpr config::StringRule kName{"a non-empty name", [](std::string_view s) {
+constexpr config::StringRule kName{"a non-empty name without '/'", [](std::string_view s) {
                                      return !s.empty() && s.find('/') == std::string_view::npos;
                                    }};
 

@@ -23,10 +23,8 @@ class WindowRecorder {
       : start_(start), end_(end), at_start_(copies, NAN), at_end_(copies, NAN) {}
 
   void on_point(double time, std::span<const double> values) {
-    if (!previous_.empty()) {
-      capture(start_, at_start_, time, values);
-      capture(end_, at_end_, time, values);
-    }
+    capture(start_, at_start_, time, values);
+    capture(end_, at_end_, time, values);
     previous_time_ = time;
     previous_.assign(values.begin(), values.end());
   }
@@ -42,6 +40,11 @@ class WindowRecorder {
  private:
   void capture(double wanted, std::vector<double>& into, double time,
                std::span<const double> values) const {
+    // The first point (t = 0) is taken as it is: a window may start there.
+    if (previous_.empty()) {
+      if (wanted <= time) into.assign(values.begin(), values.end());
+      return;
+    }
     if (!(previous_time_ < wanted && wanted <= time * (1 + 1e-12))) return;
     const double fraction =
         time > previous_time_ ? (wanted - previous_time_) / (time - previous_time_) : 1.0;

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <boost/program_options.hpp>
+#include <cerrno>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -43,6 +44,7 @@ bool plot(const std::filesystem::path& out) {
   if (::posix_spawn(&pid, kPython, nullptr, nullptr, argv.data(), environ) != 0) return false;
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0) {
+    if (errno != EINTR) return false;
   }
   return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
