@@ -58,6 +58,7 @@ class ValueReader {
       std::size_t max_size = std::numeric_limits<std::size_t>::max()) const;
 
   bool is_string() const { return value_ != nullptr && value_->is_string(); }
+  bool is_null() const { return value_ == nullptr || value_->is_null(); }
   double number(const NumberRule& rule) const;
   bool boolean() const;
   std::string string(const StringRule& rule) const;

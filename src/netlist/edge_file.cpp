@@ -130,11 +130,10 @@ EdgeDefinition read_edge_file(const fs::path& file, const std::string& subckt) {
   EdgeFileReader reader;
   reader.read(file, nullptr);
 
-  EdgeDefinition edge{file, lower(subckt), reader.output, {}, ""};
-  std::set<std::string> models;
+  EdgeDefinition edge{file, lower(subckt), reader.output, {}, "", "", {}, {}};
   for (const SourceLine& line : reader.logical) {
     const auto words = split_words(line.text);
-    if (lower(words[0]) == ".model" && words.size() > 1) models.insert(lower(words[1]));
+    if (lower(words[0]) == ".model" && words.size() > 1) edge.models[lower(words[1])] = line.text;
   }
 
   bool inside = false;
@@ -162,17 +161,21 @@ EdgeDefinition read_edge_file(const fs::path& file, const std::string& subckt) {
       inside = false;
     } else if (inside) {
       const std::string model = model_of(words);
-      if (!model.empty() && !models.count(model)) {
+      if (!model.empty() && !edge.models.count(model)) {
         throw input_error(where(line) + ": device " + words[0] + " uses model '" + model +
                           "', but no .model line defines it (in " + file.string() +
                           " or the files it includes)");
       }
       const char kind = static_cast<char>(std::tolower(static_cast<unsigned char>(words[0][0])));
-      if (kind == 'm' && words.size() > 3 && edge.free_transistor.empty()) {
-        const std::string drain = lower(words[1]), source = lower(words[3]);
-        if ((drain == "fa" && source == "fb") || (drain == "fb" && source == "fa")) {
-          edge.free_transistor = lower(words[0]);
-        }
+      if (kind == 'm' && words.size() > 3) {
+        const std::string name = lower(words[0]);
+        if (!model.empty()) edge.transistor_models[name] = model;
+        const auto joins = [&](const char* a, const char* b) {
+          const std::string drain = lower(words[1]), source = lower(words[3]);
+          return (drain == a && source == b) || (drain == b && source == a);
+        };
+        if (joins("fa", "fb") && edge.free_transistor.empty()) edge.free_transistor = name;
+        if (joins("ca", "cb") && edge.clamped_transistor.empty()) edge.clamped_transistor = name;
       }
     }
   }
