@@ -14,6 +14,7 @@ namespace cllnsim::cli {
 
 int train_command(const std::vector<std::string>& args);
 int netlist_command(const std::vector<std::string>& args);
+int sweep_command(const std::vector<std::string>& args);
 
 // Parses a command's arguments: its own `options`, --set, --help and one positional CONFIG. Returns
 // nothing after printing the help when --help was given; throws cllnsim::input_error when

@@ -34,6 +34,7 @@ int dispatch(const std::vector<std::string>& args) {
   const std::vector<std::string> rest(args.begin() + 1, args.end());
   if (args[0] == "train") return cllnsim::cli::train_command(rest);
   if (args[0] == "netlist") return cllnsim::cli::netlist_command(rest);
+  if (args[0] == "sweep") return cllnsim::cli::sweep_command(rest);
   throw cllnsim::input_error("unknown command '" + args[0] + "' (see cllnsim --help)");
 }
 
