@@ -95,6 +95,11 @@ Sweep::Sweep(Spec spec, fs::path out, fs::path binary)
       out_(std::move(out)),
       binary_(std::move(binary)) {
   io::ensure_directory(out_ / "points");
+  // A sweep killed while publishing sweep.csv leaves its hidden temporary file behind.
+  for (const auto& entry : fs::directory_iterator(out_)) {
+    const std::string name = entry.path().filename().string();
+    if (name.starts_with(".sweep.csv.tmp-")) fs::remove(entry.path());
+  }
   const json expected = identity(spec_, points_);
   const fs::path record = out_ / "sweep.json";
   if (const auto existing = read_json(record)) {
