@@ -55,8 +55,11 @@ class Writer {
   void line(const std::string& text) { result.lines.push_back(text); }
 
   // A voltage source from `node` to ground whose value is the driver's signal `signal`.
-  void driven(const std::string& instance, const std::string& node, std::size_t signal) {
-    const std::string head = instance + " " + node + " 0";
+  // A voltage source from `node` to `reference` (ground unless noise sits under it) whose value
+  // is the driver's signal `signal`.
+  void driven(const std::string& instance, const std::string& node, std::size_t signal,
+              const std::string& reference = "0") {
+    const std::string head = instance + " " + node + " " + reference;
     if (replay_) {
       append_pwl(result.lines, head, replay_->signals.at(signal));
     } else {
@@ -66,15 +69,14 @@ class Writer {
     result.driven_sources.push_back({instance, signal});
   }
 
-  // The same, with transient noise of rms `noise_rms` in series (physical.noise): the driven
-  // source then sits between ground and an inner node named after it.
-  void driven(const std::string& instance, const std::string& node, std::size_t signal,
-              double noise_rms) {
-    if (noise_rms <= 0) return driven(instance, node, signal);
-    const std::string inner = "n" + instance;
-    driven(instance, inner, signal);
-    line("vnoise_" + instance + " " + node + " " + inner + " " +
-         trnoise(noise_rms, config_.physical.noise.step_seconds));
+  // For physical.noise: a transient noise source `vnoise_<name>` from ground to a node
+  // `noise_<name>`, on which the driven sources of that signal then stand (the same noise for
+  // both copies of an input, as one noisy source drives both). Ground when `rms` is 0.
+  std::string noise_reference(const std::string& name, double rms) {
+    if (rms <= 0) return "0";
+    const std::string node = "noise_" + name;
+    line("vnoise_" + name + " " + node + " 0 " + trnoise(rms, config_.physical.noise.step_seconds));
+    return node;
   }
 
   // Signals by position, as signal_names() orders them: names may coincide (an input may be
@@ -126,9 +128,9 @@ void write_sources(Writer& w) {
   for (std::size_t i = 0; i < c.network.inputs.size(); ++i) {
     const auto& input = c.network.inputs[i];
     const std::size_t signal = w.input_signal(i);
-    const double noise = c.physical.noise.input_v;
-    w.driven("vin_" + input.name + "_f", pos_node(n, input.at, 'f'), signal, noise);
-    w.driven("vin_" + input.name + "_c", pos_node(n, input.at, 'c'), signal, noise);
+    const std::string reference = w.noise_reference("in_" + input.name, c.physical.noise.input_v);
+    w.driven("vin_" + input.name + "_f", pos_node(n, input.at, 'f'), signal, reference);
+    w.driven("vin_" + input.name + "_c", pos_node(n, input.at, 'c'), signal, reference);
   }
   if (!c.network.rails.empty()) {
     w.section("fixed rails, both copies");
@@ -152,7 +154,8 @@ void write_clamp_stage(Writer& w) {
   for (std::size_t k = 0; k < c.network.outputs.size(); ++k) {
     const auto& output = c.network.outputs[k];
     const std::string label = "label_" + output.name;
-    w.driven("vlabel_" + output.name, label, w.label_signal(k), c.physical.noise.label_v);
+    w.driven("vlabel_" + output.name, label, w.label_signal(k),
+             w.noise_reference(label, c.physical.noise.label_v));
     const std::string plus_f = pos_node(n, output.plus, 'f');
     const std::string plus_c = pos_node(n, output.plus, 'c');
     if (!output.minus) {

@@ -108,18 +108,23 @@ TEST(PhysicalKnobs, CouplingJoinsFreeAndClampedCopiesOfUndrivenSitesOrTheListedO
   EXPECT_EQ(listed.Words("ccouple_f1_0")[2], "c1_0");
 }
 
-TEST(PhysicalKnobs, InputAndLabelNoiseAreTrnoiseSourcesInSeriesWithTheDrivenSources) {
+TEST(PhysicalKnobs, InputAndLabelNoiseAreTrnoiseSourcesUnderTheDrivenSources) {
   const Built b = Build({{"physical.noise.input_v", "0.01"},
                          {"physical.noise.label_v", "0.002"},
                          {"physical.noise.step_seconds", "2e-6"}});
-  EXPECT_EQ(b.Words("vin_a_f"), (std::vector<std::string>{"vin_a_f", "nvin_a_f", "0", "external"}));
-  EXPECT_EQ(b.Words("vnoise_vin_a_f"),
-            (std::vector<std::string>{"vnoise_vin_a_f", "f0_0", "nvin_a_f", "trnoise(0.01", "2e-06",
-                                      "0", "0)"}));
-  EXPECT_EQ(b.Words("vnoise_vin_b_c")[1], "c0_2");
-  EXPECT_EQ(b.Words("vnoise_vlabel_y"),
-            (std::vector<std::string>{"vnoise_vlabel_y", "label_y", "nvlabel_y", "trnoise(0.002",
+  // One noise source per input, shared by the free and clamped copies.
+  EXPECT_EQ(b.Words("vnoise_in_a"), (std::vector<std::string>{"vnoise_in_a", "noise_in_a", "0",
+                                                              "trnoise(0.01", "2e-06", "0", "0)"}));
+  EXPECT_EQ(b.Words("vin_a_f"),
+            (std::vector<std::string>{"vin_a_f", "f0_0", "noise_in_a", "external"}));
+  EXPECT_EQ(b.Words("vin_a_c"),
+            (std::vector<std::string>{"vin_a_c", "c0_0", "noise_in_a", "external"}));
+  EXPECT_EQ(b.Words("vin_b_c")[2], "noise_in_b");
+  EXPECT_EQ(b.Words("vnoise_label_y"),
+            (std::vector<std::string>{"vnoise_label_y", "noise_label_y", "0", "trnoise(0.002",
                                       "2e-06", "0", "0)"}));
+  EXPECT_EQ(b.Words("vlabel_y"),
+            (std::vector<std::string>{"vlabel_y", "label_y", "noise_label_y", "external"}));
   // No source is ever written `dc 0 external` (it crashes libngspice 39).
   for (const auto& line : b.lines) EXPECT_EQ(line.find("dc 0 external"), std::string::npos);
 }
