@@ -7,7 +7,8 @@ Reads SWEEP_DIR/sweep.csv and writes FILE (default SWEEP_DIR/sweep.png): one row
 swept parameter, one panel per metric (final MSE, accuracy, and for classification the fraction
 of repeats that reached accuracy 1), each metric against the parameter: every repeat as a dot,
 the mean over repeats as a line, the spread (min to max) as a band. Test metrics are drawn only
-when they differ from the training ones. Failed points are counted in the panel titles.
+when they differ from the training ones. Failed points are counted in the panel titles. Also prints, per swept parameter, a Markdown
+table of each value's completed and failed repeats and the mean (and min-max) of each metric.
 A missing or malformed sweep.csv is reported on stderr with exit status 2.
 """
 
@@ -119,6 +120,29 @@ def plot_panel(axes, rows, parameter, metric):
     axes.grid(alpha=0.3)
 
 
+def summary_table(rows, parameter, metrics):
+    groups = defaultdict(list)
+    for row in rows:
+        groups[row[parameter]].append(row)
+    header = [parameter, "completed", "failed"] + [LABELS[m] for m in metrics]
+    lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
+    for value in sorted(groups, key=lambda v: (number(v) is None, number(v) or 0, v)):
+        group = groups[value]
+        done = [r for r in group if r["status"] == "completed"]
+        cells = [value, str(len(done)), str(sum(r["status"] == "failed" for r in group))]
+        for metric in metrics:
+            values = [v for v in (value_of(r, metric) for r in done) if v is not None]
+            if not values:
+                cells.append("")
+            elif metric == "success":
+                cells.append(f"{int(sum(values))} of {len(values)}")
+            else:
+                cells.append(f"{sum(values) / len(values):.3g} ({min(values):.3g}–"
+                             f"{max(values):.3g})")
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("sweep_dir")
@@ -138,7 +162,9 @@ def main():
     figure.tight_layout()
     out = args.out or os.path.join(args.sweep_dir, "sweep.png")
     figure.savefig(out, dpi=110)
-    print(out)
+    for parameter in parameters:
+        print(summary_table(rows, parameter, metrics) + "\n")
+    print(f"wrote {out}", file=sys.stderr)
 
 
 if __name__ == "__main__":
