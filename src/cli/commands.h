@@ -32,4 +32,9 @@ std::vector<config::Override> overrides_of(const boost::program_options::variabl
 
 std::string version_text();
 
+// Ctrl-C and SIGTERM set a flag that stop_requested() reports (a run ends at the end of its
+// epoch; a sweep launches no more points and waits for those running).
+void install_stop_handlers();
+bool stop_requested();
+
 }  // namespace cllnsim::cli

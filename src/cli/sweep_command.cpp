@@ -23,18 +23,6 @@ const char* const kSweepUsage =
     "in its own process; keeps each point's run directory under DIR/points/ and writes\n"
     "DIR/sweep.csv. Started again with the same --out, it skips the points that finished.\n";
 
-volatile std::sig_atomic_t stop_signal = 0;
-
-void request_stop(int) { stop_signal = 1; }
-
-void install_stop_handlers() {
-  struct sigaction action {};
-  action.sa_handler = request_stop;  // no SA_RESTART: waitpid returns to look at the flag
-  sigemptyset(&action.sa_mask);
-  sigaction(SIGINT, &action, nullptr);
-  sigaction(SIGTERM, &action, nullptr);
-}
-
 void print_progress(const sweep::Progress& p, bool terminal) {
   std::fprintf(
       stderr, "%ssweep: %zu/%zu done, %zu failed, %zu running, elapsed %.0f s, ETA %s%s",
@@ -93,7 +81,7 @@ int sweep_command(const std::vector<std::string>& args) {
       [&](const sweep::Progress& p) {
         if (!quiet) print_progress(p, terminal);
       },
-      [] { return stop_signal != 0; });
+      [] { return stop_requested(); });
   if (!quiet && terminal) std::fprintf(stderr, "\n");
   std::size_t failed = 0;
   for (const auto& point : sweep.points()) {

@@ -7,24 +7,12 @@
 #include <sstream>
 
 #include "core/error.h"
+#include "netlist/spice_words.h"
 
 namespace cllnsim::netlist {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
-
-std::vector<std::string> split_words(const std::string& line) {
-  std::istringstream stream(line);
-  std::vector<std::string> words;
-  for (std::string word; stream >> word;) words.push_back(word);
-  return words;
-}
 
 std::string unquote(std::string text) {
   if (text.size() >= 2 && (text.front() == '"' || text.front() == '\'') &&

@@ -11,24 +11,12 @@
 
 #include "core/error.h"
 #include "io/csv.h"
+#include "netlist/spice_words.h"
 
 namespace cllnsim::netlist {
 namespace {
 
 using io::format_number;
-
-std::string lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
-
-std::vector<std::string> words_of(const std::string& line) {
-  std::istringstream stream(line);
-  std::vector<std::string> words;
-  for (std::string word; stream >> word;) words.push_back(word);
-  return words;
-}
 
 std::string joined(const std::vector<std::string>& words) {
   std::string text;
@@ -103,7 +91,7 @@ std::string shifted_model(const std::string& card, const std::string& name,
   for (char& c : text) {
     if (c == '(' || c == ')' || c == '=') c = ' ';
   }
-  const std::vector<std::string> words = words_of(text);
+  const std::vector<std::string> words = split_words(text);
   std::vector<std::pair<std::string, std::string>> params;
   for (std::size_t i = 3; i + 1 < words.size(); i += 2)
     params.emplace_back(lower(words[i]), words[i + 1]);
@@ -143,7 +131,7 @@ std::vector<std::string> subckt_block(const EdgeDefinition& edge) {
   std::vector<std::string> block;
   bool inside = false;
   for (const std::string& line : edge.lines) {
-    const std::vector<std::string> words = words_of(line);
+    const std::vector<std::string> words = split_words(line);
     const std::string keyword = words.empty() ? "" : lower(words[0]);
     if (keyword == ".subckt" && words.size() > 1 && lower(words[1]) == edge.subckt) inside = true;
     if (inside) block.push_back(line);
@@ -154,7 +142,7 @@ std::vector<std::string> subckt_block(const EdgeDefinition& edge) {
 
 bool names_model_on_first_line(const EdgeDefinition& edge, const std::string& transistor) {
   for (const std::string& line : subckt_block(edge)) {
-    const std::vector<std::string> words = words_of(line);
+    const std::vector<std::string> words = split_words(line);
     if (!words.empty() && lower(words[0]) == transistor) return words.size() > 5;
   }
   return false;
@@ -227,7 +215,7 @@ std::vector<std::string> mismatched_edge(const EdgeDefinition& edge, int index,
       shifted_model(edge.models.at(edge.transistor_models.at(edge.clamped_transistor)),
                     clamped_model, clamped_device, edge)};
   for (const std::string& line : subckt_block(edge)) {
-    std::vector<std::string> words = words_of(line);
+    std::vector<std::string> words = split_words(line);
     const std::string first = words.empty() ? "" : lower(words[0]);
     if (first == ".subckt") {
       words[1] = mismatched_subckt(edge, index);
