@@ -1,6 +1,8 @@
 #include "sweep/spec.h"
 
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -24,13 +26,19 @@ constexpr NumberRule kPositive{"a number > 0", [](double x) { return x > 0; }};
 bool is_path(std::string_view text) { return !text.empty() && text.find('=') == text.npos; }
 constexpr config::StringRule kConfigPath{"a dotted config path, e.g. training.eta", is_path};
 
+// 12 significant digits: a range's 1000 stays 1000, not 1000.0000000000007, in sweep.csv.
+double rounded(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.12g", value);
+  return std::strtod(text, nullptr);
+}
+
 // from..to in `count` steps, evenly spaced, or evenly spaced in log when `log`.
 std::vector<json> range_values(double from, double to, int count, bool log) {
   std::vector<json> values;
   for (int i = 0; i < count; ++i) {
     const double t = count == 1 ? 0.0 : static_cast<double>(i) / (count - 1);
-    values.emplace_back(log ? std::exp(std::log(from) + t * (std::log(to) - std::log(from)))
-                            : from + t * (to - from));
+    values.emplace_back(rounded(log ? from * std::pow(to / from, t) : from + t * (to - from)));
   }
   return values;
 }

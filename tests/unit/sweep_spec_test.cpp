@@ -48,7 +48,7 @@ TEST(SweepSpec, RangesAreLinearOrLogarithmic) {
   const Spec spec = Parse(R"({"base": "../xor.json", "axes": [
     {"path": "physical.wire_ohms", "range": {"from": 10, "to": 1000, "steps": 3, "log": true}},
     {"path": "training.eta", "range": {"from": 0.2, "to": 0.6, "steps": 3}}]})");
-  EXPECT_NEAR(spec.axes[0].values[1].get<double>(), 100.0, 1e-9);
+  EXPECT_EQ(spec.axes[0].values, (std::vector<nlohmann::json>{10.0, 100.0, 1000.0}));
   EXPECT_NEAR(spec.axes[1].values[1].get<double>(), 0.4, 1e-12);
   EXPECT_EQ(spec.axes[1].values[2].get<double>(), 0.6);
 }
