@@ -52,9 +52,10 @@ std::vector<GridPos> read_sites(const ValueReader& value, const Lattice& lattice
 Noise read_noise(const ValueReader& value) {
   const Noise defaults;
   const ObjectReader object =
-      value.object({"input_v", "label_v", "edge_a", "learn_a", "step_seconds"});
+      value.object({"input_v", "input_shared", "label_v", "edge_a", "learn_a", "step_seconds"});
   Noise noise;
   noise.input_v = non_negative(object, "input_v", defaults.input_v);
+  noise.input_shared = object.optional("input_shared", defaults.input_shared).boolean();
   noise.label_v = non_negative(object, "label_v", defaults.label_v);
   noise.edge_a = non_negative(object, "edge_a", defaults.edge_a);
   noise.learn_a = non_negative(object, "learn_a", defaults.learn_a);

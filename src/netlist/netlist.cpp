@@ -128,9 +128,14 @@ void write_sources(Writer& w) {
   for (std::size_t i = 0; i < c.network.inputs.size(); ++i) {
     const auto& input = c.network.inputs[i];
     const std::size_t signal = w.input_signal(i);
-    const std::string reference = w.noise_reference("in_" + input.name, c.physical.noise.input_v);
-    w.driven("vin_" + input.name + "_f", pos_node(n, input.at, 'f'), signal, reference);
-    w.driven("vin_" + input.name + "_c", pos_node(n, input.at, 'c'), signal, reference);
+    const auto& noise = c.physical.noise;
+    const std::string name = "in_" + input.name;
+    const std::string free_reference =
+        w.noise_reference(noise.input_shared ? name : name + "_f", noise.input_v);
+    const std::string clamped_reference =
+        noise.input_shared ? free_reference : w.noise_reference(name + "_c", noise.input_v);
+    w.driven("vin_" + input.name + "_f", pos_node(n, input.at, 'f'), signal, free_reference);
+    w.driven("vin_" + input.name + "_c", pos_node(n, input.at, 'c'), signal, clamped_reference);
   }
   if (!c.network.rails.empty()) {
     w.section("fixed rails, both copies");

@@ -129,6 +129,16 @@ TEST(PhysicalKnobs, InputAndLabelNoiseAreTrnoiseSourcesUnderTheDrivenSources) {
   for (const auto& line : b.lines) EXPECT_EQ(line.find("dc 0 external"), std::string::npos);
 }
 
+TEST(PhysicalKnobs, UnsharedInputNoiseGivesEachCopyItsOwnSource) {
+  const Built b =
+      Build({{"physical.noise.input_v", "0.01"}, {"physical.noise.input_shared", "false"}});
+  EXPECT_EQ(b.Words("vnoise_in_a_f")[1], "noise_in_a_f");
+  EXPECT_EQ(b.Words("vnoise_in_a_c")[1], "noise_in_a_c");
+  EXPECT_EQ(b.Words("vin_a_f")[2], "noise_in_a_f");
+  EXPECT_EQ(b.Words("vin_a_c")[2], "noise_in_a_c");
+  EXPECT_TRUE(b.Starting("vnoise_in_a ").empty());
+}
+
 TEST(PhysicalKnobs, EdgeAndLearningNoiseAreTrnoiseCurrents) {
   const Built b = Build({{"physical.noise.edge_a", "1e-9"}, {"physical.noise.learn_a", "1e-12"}});
   EXPECT_EQ(b.Starting("inoise_").size(), 3 * b.network.edges().size());
