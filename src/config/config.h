@@ -106,6 +106,7 @@ struct Simulator {
 // in the generated netlist. All off by default; random ones are drawn from `seed`.
 struct Noise {
   double input_v = 0.0;        // rms of a white-noise source in series with every input source
+  bool input_shared = true;    // one noise source per input for both copies, or one per copy
   double label_v = 0.0;        // ... with every label source
   double edge_a = 0.0;         // rms of a noise current across every edge, in each copy
   double learn_a = 0.0;        // rms of a noise current into every gate (learning-circuit noise)
