@@ -18,7 +18,7 @@ namespace cllnsim::cli {
 namespace {
 
 const char* const kSweepUsage =
-    "usage: cllnsim sweep SPEC --out DIR [--jobs N] [--list] [--point K] [--quiet]\n"
+    "usage: cllnsim sweep SPEC --out DIR [--jobs N] [--list] [--point K] [--set PATH=VALUE]...\n"
     "Runs every point of the sweep SPEC (a base config, axes over config paths, repeats), each\n"
     "in its own process; keeps each point's run directory under DIR/points/ and writes\n"
     "DIR/sweep.csv. Started again with the same --out, it skips the points that finished.\n";
@@ -43,9 +43,9 @@ int sweep_command(const std::vector<std::string>& args) {
   const auto parsed = parse_command_line(args, options, kSweepUsage);
   if (!parsed) return 0;
   const po::variables_map& vm = *parsed;
-  if (vm.count("set"))
-    throw input_error("sweep takes no --set: put settings in the spec's \"set\"");
-  const sweep::Spec spec = sweep::read_spec(vm["config"].as<std::string>());
+  sweep::Spec spec = sweep::read_spec(vm["config"].as<std::string>());
+  // --set adds to the spec's "set": applied to every point.
+  for (const auto& setting : overrides_of(vm)) spec.set.push_back(setting);
 
   if (vm.count("list")) {
     for (const sweep::Point& point : sweep::expand(spec)) {
