@@ -16,6 +16,8 @@ const char* const kUsage =
     "                          train and evaluate a network inside libngspice\n"
     "  netlist CONFIG [-o FILE] [--set PATH=VALUE]...\n"
     "                          write the standalone netlist of the whole run (ngspice -b)\n"
+    "  sweep SPEC --out DIR [--jobs N] [--list] [--point K] [--set PATH=VALUE]...\n"
+    "                          many trainings over config values, one process per point\n"
     "\n"
     "  cllnsim <command> --help   options of a command\n"
     "  cllnsim --version          versions of cllnsim and libngspice\n"
