@@ -225,7 +225,7 @@ bool Sweep::run(int jobs, const std::function<void(const Progress&)>& progress,
   std::map<int, std::pair<std::size_t, std::chrono::steady_clock::time_point>> running;
   std::size_t next = 0;
   bool stopped = false;
-  if (progress) progress(state);
+  bool report = true;  // after the freed slots are filled again, so `running` is current
   while (next < queue.size() || !running.empty()) {
     stopped = stopped || (stop_requested && stop_requested());
     while (!stopped && next < queue.size() && static_cast<int>(running.size()) < jobs) {
@@ -233,6 +233,8 @@ bool Sweep::run(int jobs, const std::function<void(const Progress&)>& progress,
       running[spawn(index)] = {index, std::chrono::steady_clock::now()};
     }
     state.running = running.size();
+    if (report && progress) progress(state);
+    report = false;
     if (running.empty()) break;
     int status = 0;
     const int pid = ::waitpid(-1, &status, 0);
@@ -254,8 +256,9 @@ bool Sweep::run(int jobs, const std::function<void(const Progress&)>& progress,
       state.eta_seconds = state.elapsed_seconds / static_cast<double>(finished_here) *
                           static_cast<double>(state.total - state.done);
     }
-    if (progress) progress(state);
+    report = true;
   }
+  if (report && progress) progress(state);
   write_csv();
   return state.done == state.total;
 }
