@@ -322,7 +322,13 @@ void write_initial_gates(Writer& w, const std::vector<double>& gates) {
 void write_replay_analysis(Writer& w, const Replay& replay) {
   w.section("the whole training run; final gate voltages are printed as measurements");
   const std::string step = format_number(replay.max_step);
-  w.line(".tran " + step + " " + format_number(replay.stop) + " 0 " + step);
+  // trnoise sets a breakpoint at every noise sample, and the last time point can then miss
+  // `stop` by rounding, failing the measurements: with noise the analysis runs one step longer.
+  const auto& noise = w.config_.physical.noise;
+  const bool noisy =
+      noise.input_v > 0 || noise.label_v > 0 || noise.edge_a > 0 || noise.learn_a > 0;
+  const double end = noisy ? replay.stop + replay.max_step : replay.stop;
+  w.line(".tran " + step + " " + format_number(end) + " 0 " + step);
   std::string save = ".save";
   for (std::size_t e = 0; e < w.network_.edges().size(); ++e) {
     save += " v(" + gate_node(static_cast<int>(e)) + ")";
