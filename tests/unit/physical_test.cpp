@@ -151,6 +151,25 @@ TEST(PhysicalKnobs, EdgeAndLearningNoiseAreTrnoiseCurrents) {
                                                             "trnoise(1e-12", "1e-06", "0", "0)"}));
 }
 
+// trnoise breakpoints can make the last time point miss `stop`: a noisy replay runs one step on.
+TEST(PhysicalKnobs, NoisyReplayRunsOneStepPastTheMeasurements) {
+  const auto tran = [](const std::vector<config::Override>& settings) {
+    const Built b = Build(settings);
+    Replay replay;
+    for (std::size_t i = 0; i < signal_names(b.config).size(); ++i)
+      replay.signals.emplace_back(0.0);
+    replay.stop = 1e-3;
+    replay.max_step = 5e-6;
+    const std::vector<double> gates(b.network.edges().size(), 1.5);
+    for (const auto& line : generate(b.config, b.network, b.edge, gates, replay).lines) {
+      if (line.rfind(".tran ", 0) == 0) return line;
+    }
+    return std::string();
+  };
+  EXPECT_EQ(tran({}), ".tran 5e-06 0.001 0 5e-06");
+  EXPECT_EQ(tran({{"physical.noise.edge_a", "1e-9"}}), ".tran 5e-06 0.001005 0 5e-06");
+}
+
 TEST(PhysicalKnobs, TemperatureAndGateLeak) {
   const Built b = Build({{"physical.temperature_c", "55"}, {"physical.gate_leak_ohms", "1e10"}});
   EXPECT_EQ(b.Starting(".options temp=55").size(), 1u);
