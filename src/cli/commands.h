@@ -15,6 +15,7 @@ namespace cllnsim::cli {
 int train_command(const std::vector<std::string>& args);
 int netlist_command(const std::vector<std::string>& args);
 int characterize_command(const std::vector<std::string>& args);
+int sweep_command(const std::vector<std::string>& args);
 
 // Parses a command's arguments: its own `options`, --set, --help and one positional CONFIG. Returns
 // nothing after printing the help when --help was given; throws cllnsim::input_error when
@@ -31,5 +32,10 @@ protocol::Experiment prepare_experiment(const boost::program_options::variables_
 std::vector<config::Override> overrides_of(const boost::program_options::variables_map& vm);
 
 std::string version_text();
+
+// Ctrl-C and SIGTERM set a flag that stop_requested() reports (a run ends at the end of its
+// epoch; a sweep launches no more points and waits for those running).
+void install_stop_handlers();
+bool stop_requested();
 
 }  // namespace cllnsim::cli

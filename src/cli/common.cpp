@@ -1,3 +1,4 @@
+#include <csignal>
 #include <iostream>
 
 #include "cli/commands.h"
@@ -9,6 +10,25 @@
 namespace cllnsim::cli {
 
 namespace po = boost::program_options;
+
+namespace {
+
+// Set by SIGINT/SIGTERM; commands stop at their next safe point.
+volatile std::sig_atomic_t stop_signal = 0;
+
+void request_stop(int) { stop_signal = 1; }
+
+}  // namespace
+
+void install_stop_handlers() {
+  struct sigaction action {};
+  action.sa_handler = request_stop;  // no SA_RESTART: a blocking wait returns to look at the flag
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+}
+
+bool stop_requested() { return stop_signal != 0; }
 
 std::optional<po::variables_map> parse_command_line(const std::vector<std::string>& args,
                                                     const po::options_description& command,

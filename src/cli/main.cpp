@@ -18,6 +18,8 @@ const char* const kUsage =
     "                          write the standalone netlist of the whole run (ngspice -b)\n"
     "  characterize EDGE_CONFIG --out DIR [--set PATH=VALUE]... [--no-plot]\n"
     "                          measure an edge design's learning-rule map (exit 1: fails spec)\n"
+    "  sweep SPEC --out DIR [--jobs N] [--list] [--point K] [--set PATH=VALUE]...\n"
+    "                          many trainings over config values, one process per point\n"
     "\n"
     "  cllnsim <command> --help   options of a command\n"
     "  cllnsim --version          versions of cllnsim and libngspice\n"
@@ -37,6 +39,7 @@ int dispatch(const std::vector<std::string>& args) {
   if (args[0] == "train") return cllnsim::cli::train_command(rest);
   if (args[0] == "netlist") return cllnsim::cli::netlist_command(rest);
   if (args[0] == "characterize") return cllnsim::cli::characterize_command(rest);
+  if (args[0] == "sweep") return cllnsim::cli::sweep_command(rest);
   throw cllnsim::input_error("unknown command '" + args[0] + "' (see cllnsim --help)");
 }
 

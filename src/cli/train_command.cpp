@@ -49,19 +49,6 @@ class ProgressLine {
   protocol::EpochRecord last_;
 };
 
-// Set by SIGINT/SIGTERM; the run stops cleanly at the end of the current epoch.
-volatile std::sig_atomic_t stop_signal = 0;
-
-void request_stop(int) { stop_signal = 1; }
-
-void install_stop_handlers() {
-  struct sigaction action {};
-  action.sa_handler = request_stop;
-  sigemptyset(&action.sa_mask);
-  sigaction(SIGINT, &action, nullptr);
-  sigaction(SIGTERM, &action, nullptr);
-}
-
 }  // namespace
 
 int train_command(const std::vector<std::string>& args) {
@@ -85,7 +72,7 @@ int train_command(const std::vector<std::string>& args) {
       [&](const protocol::EpochRecord& record) {
         if (show_progress) progress.update(record);
       },
-      [] { return stop_signal != 0; });
+      [] { return stop_requested(); });
 
   const auto& summary = outcome.summary;
   std::cout << "run " << experiment.config.name << " (seed " << experiment.config.seed

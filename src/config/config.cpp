@@ -16,6 +16,7 @@
 #include "config/json_reader.h"
 #include "config/overrides.h"
 #include "config/sections.h"
+#include "config/physical_config.h"
 #include "core/error.h"
 #include "io/csv.h"
 
@@ -389,7 +390,7 @@ Config read_config(json& document, const fs::path& file, const Diagnostics& diag
   const Config defaults;
   const ObjectReader top =
       ValueReader(&document, JsonPath(), diagnostics)
-          .object({"name", "seed", "network", "task", "training", "simulator"});
+          .object({"name", "seed", "network", "task", "training", "simulator", "physical"});
   Config config;
   config.name = top.optional("name", defaults.name).string(kRunName);
   config.seed = top.required("seed").integer<std::uint64_t>(0);
@@ -397,6 +398,8 @@ Config read_config(json& document, const fs::path& file, const Diagnostics& diag
   config.task = read_task(top.optional("task", json::object()));
   config.training = read_training(top.optional("training", json::object()));
   config.simulator = read_simulator(top.optional("simulator", json::object()));
+  config.physical =
+      read_physical(top.optional("physical", json::object()), config.network, config.seed);
   config.source_file = file;
   config.resolved = document;
   config.resolved["network"]["edge"]["file"] = config.network.edge.file.string();

@@ -102,6 +102,49 @@ struct Simulator {
   std::map<std::string, std::string> options;
 };
 
+// Physical imperfections (README "Physical knobs"): each is a circuit element or a model change
+// in the generated netlist. All off by default; random ones are drawn from `seed`.
+struct Noise {
+  double input_v = 0.0;        // rms of a white-noise source in series with every input source
+  bool input_shared = true;    // one noise source per input for both copies, or one per copy
+  double label_v = 0.0;        // ... with every label source
+  double edge_a = 0.0;         // rms of a noise current across every edge, in each copy
+  double learn_a = 0.0;        // rms of a noise current into every gate (learning-circuit noise)
+  double step_seconds = 1e-6;  // a new noise sample every step (white up to 1/(2 step))
+};
+
+struct Mismatch {
+  double vth_sigma_v = 0.0;   // per-transistor threshold shift, normal with this sigma
+  double kp_sigma_rel = 0.0;  // per-transistor relative gain (kp) spread
+};
+
+struct LearningOffset {
+  double sigma = 0.0;             // per-edge offset added to the learning circuit's input
+  std::string param = "coffset";  // the edge parameter that carries it
+};
+
+struct Damage {
+  enum class Mode { open, shorted };
+  double fraction = 0.0;   // this fraction of the edges, drawn from the seed ...
+  std::vector<int> edges;  // ... plus these edge indices
+  Mode mode = Mode::open;
+  double short_ohms = 1.0;  // resistance of a shorted edge
+};
+
+struct Physical {
+  std::uint64_t seed = 0;                // of every draw below; defaults to the run's seed
+  double wire_ohms = 0.0;                // series resistance of every edge, in each copy
+  double node_capacitance_f = 0.0;       // every lattice node to ground, both copies
+  double free_clamped_coupling_f = 0.0;  // between a node's free and clamped copies ...
+  std::vector<GridPos> coupling_at;      // ... at these sites (empty: every undriven site)
+  Noise noise;
+  Mismatch mismatch;
+  LearningOffset learning_offset;
+  Damage damage;
+  std::optional<double> temperature_c;   // .options temp (ngspice's default: 27 C)
+  std::optional<double> gate_leak_ohms;  // a resistor from every gate to vss
+};
+
 struct Config {
   std::string name = "run";
   std::uint64_t seed = 1;
@@ -109,6 +152,7 @@ struct Config {
   Task task;
   Training training;
   Simulator simulator;
+  Physical physical;
 
   std::filesystem::path source_file;  // the file it was read from
   nlohmann::json resolved;  // the full config after overrides, with every default filled in

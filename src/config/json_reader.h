@@ -58,6 +58,9 @@ class ValueReader {
       std::size_t max_size = std::numeric_limits<std::size_t>::max()) const;
 
   bool is_string() const { return value_ != nullptr && value_->is_string(); }
+  // The value as it stands (null when missing), for values of any type (sweep axes).
+  nlohmann::json raw() const { return value_ == nullptr ? nlohmann::json() : *value_; }
+  bool is_null() const { return value_ == nullptr || value_->is_null(); }
   double number(const NumberRule& rule) const;
   bool boolean() const;
   std::string string(const StringRule& rule) const;

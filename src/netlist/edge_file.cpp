@@ -7,24 +7,12 @@
 #include <sstream>
 
 #include "core/error.h"
+#include "netlist/spice_words.h"
 
 namespace cllnsim::netlist {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
-
-std::vector<std::string> split_words(const std::string& line) {
-  std::istringstream stream(line);
-  std::vector<std::string> words;
-  for (std::string word; stream >> word;) words.push_back(word);
-  return words;
-}
 
 std::string unquote(std::string text) {
   if (text.size() >= 2 && (text.front() == '"' || text.front() == '\'') &&
@@ -174,11 +162,11 @@ EdgeDefinition read_edge_file(const fs::path& file, const std::string& subckt) {
   EdgeFileReader reader;
   reader.read(file, nullptr);
 
-  EdgeDefinition edge{file, lower(subckt), reader.output, {}, ""};
-  std::set<std::string> models, subckts;
+  EdgeDefinition edge{file, lower(subckt), reader.output, {}, "", "", {}, {}};
+  std::set<std::string> subckts;
   for (const SourceLine& line : reader.logical) {
     const auto words = split_words(line.text);
-    if (lower(words[0]) == ".model" && words.size() > 1) models.insert(lower(words[1]));
+    if (lower(words[0]) == ".model" && words.size() > 1) edge.models[lower(words[1])] = line.text;
     if (lower(words[0]) == ".subckt" && words.size() > 1) subckts.insert(lower(words[1]));
   }
 
@@ -208,7 +196,7 @@ EdgeDefinition read_edge_file(const fs::path& file, const std::string& subckt) {
     } else if (keyword[0] != '.') {
       // Every device of the file, inside the edge or in the parts' subcircuits it calls.
       const std::string model = model_of(words);
-      if (!model.empty() && !models.count(model)) {
+      if (!model.empty() && !edge.models.count(model)) {
         throw input_error(where(line) + ": device " + words[0] + " uses model '" + model +
                           "', but no .model line defines it (in " + file.string() +
                           " or the files it includes)");
@@ -219,11 +207,15 @@ EdgeDefinition read_edge_file(const fs::path& file, const std::string& subckt) {
                           "', but no .subckt defines it (in " + file.string() +
                           " or the files it includes)");
       }
-      if (inside && device_kind(words) == 'm' && words.size() > 3 && edge.free_transistor.empty()) {
-        const std::string drain = lower(words[1]), source = lower(words[3]);
-        if ((drain == "fa" && source == "fb") || (drain == "fb" && source == "fa")) {
-          edge.free_transistor = lower(words[0]);
-        }
+      if (inside && device_kind(words) == 'm' && words.size() > 3) {
+        const std::string name = lower(words[0]);
+        if (!model.empty()) edge.transistor_models[name] = model;
+        const auto joins = [&](const char* a, const char* b) {
+          const std::string drain = lower(words[1]), source = lower(words[3]);
+          return (drain == a && source == b) || (drain == b && source == a);
+        };
+        if (joins("fa", "fb") && edge.free_transistor.empty()) edge.free_transistor = name;
+        if (joins("ca", "cb") && edge.clamped_transistor.empty()) edge.clamped_transistor = name;
       }
     }
   }

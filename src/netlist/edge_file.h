@@ -19,6 +19,9 @@ struct EdgeDefinition {
   std::vector<std::string> lines;             // the file, includes inlined, ready to paste
   std::map<std::string, std::string> params;  // declared parameters and their defaults
   std::string free_transistor;                // the MOSFET between fa and fb ("" if none)
+  std::string clamped_transistor;             // the MOSFET between ca and cb ("" if none)
+  std::map<std::string, std::string> models;  // .model name -> its logical line
+  std::map<std::string, std::string> transistor_models;  // MOSFET instance -> model name
 };
 
 // `.include FILE` and `.lib FILE SECTION` (only that section's `.lib SECTION` ... `.endl` block)

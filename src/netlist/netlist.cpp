@@ -1,8 +1,10 @@
 #include "netlist/netlist.h"
 
+#include <algorithm>
 #include <sstream>
 
 #include "io/csv.h"
+#include "netlist/physical.h"
 
 namespace cllnsim::netlist {
 namespace {
@@ -38,7 +40,10 @@ class Writer {
  public:
   Writer(const config::Config& config, const network::Network& network,
          const std::optional<Replay>& replay)
-      : config_(config), network_(network), replay_(replay) {}
+      : config_(config),
+        network_(network),
+        replay_(replay),
+        draws_(draw_physical(config.physical, network.edges().size())) {}
 
   Netlist result;
 
@@ -50,8 +55,11 @@ class Writer {
   void line(const std::string& text) { result.lines.push_back(text); }
 
   // A voltage source from `node` to ground whose value is the driver's signal `signal`.
-  void driven(const std::string& instance, const std::string& node, std::size_t signal) {
-    const std::string head = instance + " " + node + " 0";
+  // A voltage source from `node` to `reference` (ground unless noise sits under it) whose value
+  // is the driver's signal `signal`.
+  void driven(const std::string& instance, const std::string& node, std::size_t signal,
+              const std::string& reference = "0") {
+    const std::string head = instance + " " + node + " " + reference;
     if (replay_) {
       append_pwl(result.lines, head, replay_->signals.at(signal));
     } else {
@@ -59,6 +67,16 @@ class Writer {
       line(head + " external");
     }
     result.driven_sources.push_back({instance, signal});
+  }
+
+  // For physical.noise: a transient noise source `vnoise_<name>` from ground to a node
+  // `noise_<name>`, on which the driven sources of that signal then stand (the same noise for
+  // both copies of an input, as one noisy source drives both). Ground when `rms` is 0.
+  std::string noise_reference(const std::string& name, double rms) {
+    if (rms <= 0) return "0";
+    const std::string node = "noise_" + name;
+    line("vnoise_" + name + " " + node + " 0 " + trnoise(rms, config_.physical.noise.step_seconds));
+    return node;
   }
 
   // Signals by position, as signal_names() orders them: names may coincide (an input may be
@@ -74,6 +92,7 @@ class Writer {
   const config::Config& config_;
   const network::Network& network_;
   const std::optional<Replay>& replay_;
+  const PhysicalDraws draws_;
 };
 
 void write_header(Writer& w) {
@@ -92,6 +111,9 @@ void write_header(Writer& w) {
     }
     w.line(options);
   }
+  if (c.physical.temperature_c) {
+    w.line(".options temp=" + format_number(*c.physical.temperature_c));
+  }
 }
 
 void write_sources(Writer& w) {
@@ -106,8 +128,14 @@ void write_sources(Writer& w) {
   for (std::size_t i = 0; i < c.network.inputs.size(); ++i) {
     const auto& input = c.network.inputs[i];
     const std::size_t signal = w.input_signal(i);
-    w.driven("vin_" + input.name + "_f", pos_node(n, input.at, 'f'), signal);
-    w.driven("vin_" + input.name + "_c", pos_node(n, input.at, 'c'), signal);
+    const auto& noise = c.physical.noise;
+    const std::string name = "in_" + input.name;
+    const std::string free_reference =
+        w.noise_reference(noise.input_shared ? name : name + "_f", noise.input_v);
+    const std::string clamped_reference =
+        noise.input_shared ? free_reference : w.noise_reference(name + "_c", noise.input_v);
+    w.driven("vin_" + input.name + "_f", pos_node(n, input.at, 'f'), signal, free_reference);
+    w.driven("vin_" + input.name + "_c", pos_node(n, input.at, 'c'), signal, clamped_reference);
   }
   if (!c.network.rails.empty()) {
     w.section("fixed rails, both copies");
@@ -131,7 +159,8 @@ void write_clamp_stage(Writer& w) {
   for (std::size_t k = 0; k < c.network.outputs.size(); ++k) {
     const auto& output = c.network.outputs[k];
     const std::string label = "label_" + output.name;
-    w.driven("vlabel_" + output.name, label, w.label_signal(k));
+    w.driven("vlabel_" + output.name, label, w.label_signal(k),
+             w.noise_reference(label, c.physical.noise.label_v));
     const std::string plus_f = pos_node(n, output.plus, 'f');
     const std::string plus_c = pos_node(n, output.plus, 'c');
     if (!output.minus) {
@@ -149,21 +178,117 @@ void write_clamp_stage(Writer& w) {
   }
 }
 
+// The edge instances, with the physical knobs that change them: per-device model cards
+// (mismatch), a wire resistor in series (wire_ohms), a learning offset parameter, damage.
 void write_edges(Writer& w, const EdgeDefinition& edge) {
   const auto& c = w.config_;
   const auto& n = w.network_;
+  const PhysicalDraws& draws = w.draws_;
   w.section("edge subcircuit from " + edge.file.string());
   for (const auto& text : edge.lines) w.line(text);
+  if (!draws.free_device.empty()) {
+    w.section(
+        "device mismatch: each edge's own copy of the subcircuit, one model card per "
+        "transistor (vth shifted, gain scaled)");
+    for (const auto& e : n.edges()) {
+      const auto index = static_cast<std::size_t>(e.index);
+      for (const auto& text :
+           mismatched_edge(edge, e.index, draws.free_device[index], draws.clamped_device[index])) {
+        w.line(text);
+      }
+    }
+  }
   w.section("twin edges: fa fb ca cb g learn vdd vss");
   std::string params;
   for (const auto& [name, value] : c.network.edge.params) {
     params += " " + name + "=" + format_number(value);
   }
+  const double wire = c.physical.wire_ohms;
+  const bool open = c.physical.damage.mode == config::Damage::Mode::open;
   for (const auto& e : n.edges()) {
-    w.line(edge_instance(e.index) + " " + lattice_node(n, e.a, 'f') + " " +
-           lattice_node(n, e.b, 'f') + " " + lattice_node(n, e.a, 'c') + " " +
-           lattice_node(n, e.b, 'c') + " " + gate_node(e.index) + " learn vdd vss " + edge.subckt +
-           params);
+    const auto index = static_cast<std::size_t>(e.index);
+    const std::string id = std::to_string(e.index);
+    std::string fa = lattice_node(n, e.a, 'f'), fb = lattice_node(n, e.b, 'f');
+    std::string ca = lattice_node(n, e.a, 'c'), cb = lattice_node(n, e.b, 'c');
+    if (draws.damaged[index] && open) {
+      // Cut: both terminals on the a end, so no current can pass from a to b.
+      fb = fa;
+      cb = ca;
+    } else if (draws.damaged[index]) {
+      const std::string ohms = format_number(c.physical.damage.short_ohms);
+      w.line("rshort_" + id + "_f " + fa + " " + fb + " " + ohms);
+      w.line("rshort_" + id + "_c " + ca + " " + cb + " " + ohms);
+    } else if (wire > 0) {
+      w.line("rwire_" + id + "_f " + fa + " w" + id + "_f " + format_number(wire));
+      w.line("rwire_" + id + "_c " + ca + " w" + id + "_c " + format_number(wire));
+      fa = "w" + id + "_f";
+      ca = "w" + id + "_c";
+    }
+    const std::string subckt =
+        draws.free_device.empty() ? edge.subckt : mismatched_subckt(edge, e.index);
+    std::string instance_params = params;
+    if (!draws.learning_offset.empty()) {
+      instance_params += " " + c.physical.learning_offset.param + "=" +
+                         format_number(draws.learning_offset[index]);
+    }
+    w.line(edge_instance(e.index) + " " + fa + " " + fb + " " + ca + " " + cb + " " +
+           gate_node(e.index) + " learn vdd vss " + subckt + instance_params);
+  }
+}
+
+// Parasitic capacitances, noise currents and gate leakage (physical.*); nothing when all off.
+void write_physical_elements(Writer& w) {
+  const auto& p = w.config_.physical;
+  const auto& n = w.network_;
+  const auto undriven = [](const network::Node& node) {
+    return node.role != Role::input && node.role != Role::rail && node.role != Role::ground;
+  };
+  if (p.node_capacitance_f > 0) {
+    w.section("parasitic capacitance from every lattice node to ground, both copies");
+    for (const auto& node : n.nodes()) {
+      if (node.role == Role::ground) continue;
+      for (char copy : {'f', 'c'}) {
+        const std::string name = lattice_node(n, node.index, copy);
+        w.line("cnode_" + name + " " + name + " 0 " + format_number(p.node_capacitance_f));
+      }
+    }
+  }
+  if (p.free_clamped_coupling_f > 0) {
+    w.section("coupling capacitance between a site's free and clamped copies");
+    for (const auto& node : n.nodes()) {
+      const bool listed =
+          std::find(p.coupling_at.begin(), p.coupling_at.end(), node.at) != p.coupling_at.end();
+      if (node.role == Role::ground || (p.coupling_at.empty() ? !undriven(node) : !listed)) {
+        continue;
+      }
+      const std::string f = lattice_node(n, node.index, 'f');
+      w.line("ccouple_" + f + " " + f + " " + lattice_node(n, node.index, 'c') + " " +
+             format_number(p.free_clamped_coupling_f));
+    }
+  }
+  if (p.noise.edge_a > 0) {
+    w.section("transient noise current across every edge, each copy independent");
+    for (const auto& e : n.edges()) {
+      for (char copy : {'f', 'c'}) {
+        w.line("inoise_" + std::to_string(e.index) + "_" + copy + " " + lattice_node(n, e.a, copy) +
+               " " + lattice_node(n, e.b, copy) + " " +
+               trnoise(p.noise.edge_a, p.noise.step_seconds));
+      }
+    }
+  }
+  if (p.noise.learn_a > 0) {
+    w.section("learning-circuit noise: a transient noise current into every gate");
+    for (const auto& e : n.edges()) {
+      w.line("inoise_" + gate_node(e.index) + " vss " + gate_node(e.index) + " " +
+             trnoise(p.noise.learn_a, p.noise.step_seconds));
+    }
+  }
+  if (p.gate_leak_ohms) {
+    w.section("gate leakage: a resistor from every gate to vss");
+    for (const auto& e : n.edges()) {
+      w.line("rgleak_" + gate_node(e.index) + " " + gate_node(e.index) + " vss " +
+             format_number(*p.gate_leak_ohms));
+    }
   }
 }
 
@@ -197,7 +322,13 @@ void write_initial_gates(Writer& w, const std::vector<double>& gates) {
 void write_replay_analysis(Writer& w, const Replay& replay) {
   w.section("the whole training run; final gate voltages are printed as measurements");
   const std::string step = format_number(replay.max_step);
-  w.line(".tran " + step + " " + format_number(replay.stop) + " 0 " + step);
+  // trnoise sets a breakpoint at every noise sample, and the last time point can then miss
+  // `stop` by rounding, failing the measurements: with noise the analysis runs one step longer.
+  const auto& noise = w.config_.physical.noise;
+  const bool noisy =
+      noise.input_v > 0 || noise.label_v > 0 || noise.edge_a > 0 || noise.learn_a > 0;
+  const double end = noisy ? replay.stop + replay.max_step : replay.stop;
+  w.line(".tran " + step + " " + format_number(end) + " 0 " + step);
   std::string save = ".save";
   for (std::size_t e = 0; e < w.network_.edges().size(); ++e) {
     save += " v(" + gate_node(static_cast<int>(e)) + ")";
@@ -238,6 +369,7 @@ Netlist generate(const config::Config& config, const network::Network& network,
   write_clamp_stage(writer);
   write_edges(writer, edge);
   write_node_leaks(writer);
+  write_physical_elements(writer);
   write_initial_gates(writer, initial_gates);
   if (replay) write_replay_analysis(writer, *replay);
   writer.line(".end");

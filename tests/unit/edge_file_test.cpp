@@ -112,7 +112,7 @@ TEST(EdgeFileShipped, ParsesParamsWithDefaults) {
   const EdgeDefinition edge = read_edge_file(kShippedEdge, "cl_nmos_rule");
   const std::map<std::string, std::string> expected = {
       {"gl", "1m"},     {"cg", "1n"},      {"cmax", "0.25"}, {"vgmin", "0.8"}, {"vgmax", "5.5"},
-      {"gbound", "1m"}, {"rleak", "1e12"}, {"w", "138u"},    {"l", "7.8u"}};
+      {"gbound", "1m"}, {"rleak", "1e12"}, {"w", "138u"},    {"l", "7.8u"},    {"coffset", "0"}};
   EXPECT_EQ(edge.params, expected);
 }
 

@@ -1,0 +1,171 @@
+#!/usr/bin/python3
+"""Plot a sweep directory written by `cllnsim sweep`.
+
+Usage: /usr/bin/python3 scripts/plot_sweep.py SWEEP_DIR [--out FILE]
+
+Reads SWEEP_DIR/sweep.csv and writes FILE (default SWEEP_DIR/sweep.png): one row of panels per
+swept parameter, one panel per metric (final MSE, accuracy, and for classification the fraction
+of repeats that reached accuracy 1), each metric against the parameter: every repeat as a dot,
+the mean over repeats as a line, the spread (min to max) as a band. Test metrics are drawn only
+when they differ from the training ones. Failed points are counted in the panel titles. Also prints, per swept parameter, a Markdown
+table of each value's completed and failed repeats and the mean (and min-max) of each metric.
+A missing or malformed sweep.csv is reported on stderr with exit status 2.
+"""
+
+import argparse
+import csv
+import math
+import os
+import sys
+from collections import defaultdict
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
+
+FIXED_COLUMNS = ["point", "repeat", "seed"]
+RESULT_COLUMNS = ["status", "exit_code", "error", "wall_seconds", "train_mse", "train_accuracy",
+                  "test_mse", "test_accuracy", "run_dir"]
+
+
+def fail(message):
+    print(f"plot_sweep.py: error: {message}", file=sys.stderr)
+    sys.exit(2)
+
+
+def read_sweep(path):
+    try:
+        with open(path, newline="") as stream:
+            rows = list(csv.DictReader(stream))
+            header = rows[0].keys() if rows else []
+    except OSError as error:
+        fail(f"{path}: {error.strerror}")
+    header = list(header)
+    if not rows or header[:3] != FIXED_COLUMNS or header[-len(RESULT_COLUMNS):] != RESULT_COLUMNS:
+        fail(f"{path}: not a sweep.csv (expected columns {FIXED_COLUMNS} + parameters + "
+             f"{RESULT_COLUMNS})")
+    return header[3:-len(RESULT_COLUMNS)], rows
+
+
+def number(text):
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def metrics_to_plot(rows):
+    done = [r for r in rows if r["status"] == "completed"]
+    metrics = ["train_mse"]
+    has_accuracy = any(r["train_accuracy"] for r in done)
+    if has_accuracy:
+        metrics.append("train_accuracy")
+    if any(r["test_mse"] != r["train_mse"] for r in done):
+        metrics.append("test_mse")
+        if has_accuracy:
+            metrics.append("test_accuracy")
+    if has_accuracy:
+        metrics.append("success")
+    return metrics
+
+
+def value_of(row, metric):
+    if metric == "success":
+        accuracy = number(row["train_accuracy"])
+        return None if accuracy is None else float(accuracy >= 1.0)
+    return number(row[metric])
+
+
+LABELS = {"train_mse": "final MSE (V\u00b2)", "train_accuracy": "final accuracy",
+          "test_mse": "test MSE (V\u00b2)", "test_accuracy": "test accuracy",
+          "success": "fraction of repeats at accuracy 1"}
+
+
+def plot_panel(axes, rows, parameter, metric):
+    groups = defaultdict(list)
+    failed = 0
+    for row in rows:
+        if row["status"] == "failed":
+            failed += 1
+        if row["status"] != "completed":
+            continue
+        x, y = number(row[parameter]), value_of(row, metric)
+        if x is not None and y is not None:
+            groups[x].append(y)
+    xs = sorted(groups)
+    if not xs:
+        axes.set_title("no completed points")
+        return
+    if metric != "success":
+        for x in xs:
+            axes.plot([x] * len(groups[x]), groups[x], "o", color="#1f77b4", alpha=0.4, ms=4)
+        axes.fill_between(xs, [min(groups[x]) for x in xs], [max(groups[x]) for x in xs],
+                          color="#1f77b4", alpha=0.15, label="min\u2013max over repeats")
+    axes.plot(xs, [sum(groups[x]) / len(groups[x]) for x in xs], "-", color="#1f77b4",
+              marker="s" if metric == "success" else None, label="mean over repeats")
+    positive = [x for x in xs if x > 0]
+    if len(positive) == len(xs) and max(xs) / min(xs) >= 100:
+        axes.set_xscale("log")
+    if metric.endswith("mse"):
+        axes.set_yscale("log")
+    if metric.endswith("accuracy") or metric == "success":
+        axes.set_ylim(-0.05, 1.05)
+    repeats = max(len(v) for v in groups.values())
+    axes.set_title(f"{repeats} repeats per value" + (f", {failed} failed" if failed else ""),
+                   fontsize=9)
+    axes.set_xlabel(parameter)
+    axes.set_ylabel(LABELS[metric])
+    axes.grid(alpha=0.3)
+
+
+def summary_table(rows, parameter, metrics):
+    groups = defaultdict(list)
+    for row in rows:
+        groups[row[parameter]].append(row)
+    header = [parameter, "completed", "failed"] + [LABELS[m] for m in metrics]
+    lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
+    for value in sorted(groups, key=lambda v: (number(v) is None, number(v) or 0, v)):
+        group = groups[value]
+        done = [r for r in group if r["status"] == "completed"]
+        cells = [value, str(len(done)), str(sum(r["status"] == "failed" for r in group))]
+        for metric in metrics:
+            values = [v for v in (value_of(r, metric) for r in done) if v is not None]
+            if not values:
+                cells.append("")
+            elif metric == "success":
+                cells.append(f"{int(sum(values))} of {len(values)}")
+            else:
+                cells.append(f"{sum(values) / len(values):.3g} ({min(values):.3g}–"
+                             f"{max(values):.3g})")
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("sweep_dir")
+    parser.add_argument("--out")
+    args = parser.parse_args()
+    parameters, rows = read_sweep(os.path.join(args.sweep_dir, "sweep.csv"))
+    if not parameters:
+        fail(f"{args.sweep_dir}/sweep.csv: no swept parameter columns")
+    metrics = metrics_to_plot(rows)
+    figure, grid = plt.subplots(len(parameters), len(metrics), squeeze=False,
+                                figsize=(4.2 * len(metrics), 3.4 * len(parameters)))
+    for i, parameter in enumerate(parameters):
+        for j, metric in enumerate(metrics):
+            plot_panel(grid[i][j], rows, parameter, metric)
+    grid[0][0].legend(fontsize=8)
+    figure.suptitle(os.path.basename(os.path.normpath(args.sweep_dir)))
+    figure.tight_layout()
+    out = args.out or os.path.join(args.sweep_dir, "sweep.png")
+    figure.savefig(out, dpi=110)
+    for parameter in parameters:
+        print(summary_table(rows, parameter, metrics) + "\n")
+    print(f"wrote {out}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

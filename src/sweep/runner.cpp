@@ -1,0 +1,294 @@
+#include "sweep/runner.h"
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iomanip>
+#include <map>
+#include <sstream>
+
+#include "core/error.h"
+#include "io/atomic_file.h"
+#include "io/csv.h"
+#include "io/json_file.h"
+
+extern char** environ;
+
+namespace cllnsim::sweep {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+constexpr int kInterrupted = 130;
+
+std::optional<json> read_json(const fs::path& file) {
+  std::ifstream stream(file);
+  if (!stream) return std::nullopt;
+  try {
+    return json::parse(stream);
+  } catch (const json::exception&) {
+    return std::nullopt;  // written atomically, so only a foreign file can be unreadable
+  }
+}
+
+std::string read_text(const fs::path& file) {
+  std::ifstream stream(file);
+  std::ostringstream text;
+  text << stream.rdbuf();
+  return text.str();
+}
+
+// The last "cllnsim: error: ..." line of a run's log, or its last line.
+std::string error_from_log(const std::string& log) {
+  std::istringstream lines(log);
+  std::string last, error;
+  for (std::string line; std::getline(lines, line);) {
+    if (line.empty()) continue;
+    last = line;
+    if (line.starts_with("cllnsim: error: ")) error = line.substr(16);
+  }
+  return error.empty() ? last : error;
+}
+
+json describe(const PointRecord& record) {
+  return {{"status", record.status},
+          {"exit_code", record.exit_code},
+          {"error", record.error},
+          {"wall_seconds", record.wall_seconds},
+          {"metrics", record.metrics}};
+}
+
+PointRecord record_of(const json& j) {
+  return {j.at("status").get<std::string>(), j.at("exit_code").get<int>(),
+          j.at("error").get<std::string>(), j.at("wall_seconds").get<double>(), j.at("metrics")};
+}
+
+json identity(const Spec& spec, const std::vector<Point>& points) {
+  json list = json::array();
+  for (const Point& point : points) {
+    json overrides = json::array();
+    for (const auto& o : point.overrides) overrides.push_back(o.path + "=" + o.value);
+    list.push_back(overrides);
+  }
+  return {{"base", spec.base.string()}, {"points", list}};
+}
+
+std::string metric(const json& metrics, const char* set, const char* name) {
+  if (!metrics.is_object() || !metrics.contains(set) || !metrics[set].contains(name)) return "";
+  return io::format_number(metrics[set][name].get<double>());
+}
+
+}  // namespace
+
+Sweep::Sweep(Spec spec, fs::path out, fs::path binary)
+    : spec_(std::move(spec)),
+      points_(expand(spec_)),
+      out_(std::move(out)),
+      binary_(std::move(binary)) {
+  io::ensure_directory(out_ / "points");
+  // A sweep killed while publishing sweep.csv leaves its hidden temporary file behind.
+  for (const auto& entry : fs::directory_iterator(out_)) {
+    const std::string name = entry.path().filename().string();
+    if (name.starts_with(".sweep.csv.tmp-")) fs::remove(entry.path());
+  }
+  const json expected = identity(spec_, points_);
+  const fs::path record = out_ / "sweep.json";
+  if (const auto existing = read_json(record)) {
+    if (*existing != expected) {
+      throw input_error(out_.string() +
+                        " holds a different sweep (its sweep.json lists other "
+                        "points or another base config); choose another --out");
+    }
+  } else {
+    io::write_json_atomically(record, expected);
+  }
+}
+
+fs::path Sweep::point_directory(std::size_t index) const {
+  std::ostringstream name;
+  name << std::setw(4) << std::setfill('0') << index;
+  return out_ / "points" / name.str();
+}
+
+std::optional<PointRecord> Sweep::finished(std::size_t index) const {
+  const fs::path dir = point_directory(index);
+  if (const auto record = read_json(dir / "point.json")) return record_of(*record);
+  // Killed after the run wrote its results but before the sweep recorded them.
+  const auto results = read_json(dir / "results.json");
+  if (!results || !results->contains("status")) return std::nullopt;
+  const std::string status = (*results)["status"];
+  if (status != "completed" && status != "failed") return std::nullopt;
+  PointRecord record{status, status == "completed" ? 0 : 3, results->value("error", ""),
+                     results->value("wall_seconds", 0.0), results->value("metrics", json())};
+  io::write_json_atomically(dir / "point.json", describe(record));
+  return record;
+}
+
+int Sweep::spawn(std::size_t index) const {
+  const Point& point = points_.at(index);
+  const fs::path dir = point_directory(index);
+  fs::remove_all(dir);  // a run killed half-way starts again from nothing
+  io::ensure_directory(dir);
+  std::vector<std::string> words{binary_.string(), "train",      spec_.base.string(),
+                                 "--out",          dir.string(), "--quiet"};
+  for (const auto& o : point.overrides) {
+    words.push_back("--set");
+    words.push_back(o.path + "=" + o.value);
+  }
+  std::vector<char*> argv;
+  for (auto& word : words) argv.push_back(word.data());
+  argv.push_back(nullptr);
+
+  const std::string log = (dir / "train.log").string();
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log.c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
+  pid_t pid = 0;
+  const int failed = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (failed != 0) {
+    throw input_error("cannot start " + binary_.string() + ": " + std::strerror(failed));
+  }
+  return pid;
+}
+
+std::optional<PointRecord> Sweep::collect(std::size_t index, int wait_status, double wall) const {
+  const fs::path dir = point_directory(index);
+  const int code = WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : -1;
+  if (code == kInterrupted || (WIFSIGNALED(wait_status) && (WTERMSIG(wait_status) == SIGINT ||
+                                                            WTERMSIG(wait_status) == SIGTERM ||
+                                                            WTERMSIG(wait_status) == SIGKILL))) {
+    return std::nullopt;  // stopped from outside: run again next time
+  }
+  const json results = read_json(dir / "results.json").value_or(json::object());
+  PointRecord record{code == 0 ? "completed" : "failed", code, "", wall,
+                     results.value("metrics", json())};
+  if (code != 0) {
+    record.error = results.value("error", "");
+    if (record.error.empty()) record.error = error_from_log(read_text(dir / "train.log"));
+    if (WIFSIGNALED(wait_status)) {
+      record.error = "killed by signal " + std::to_string(WTERMSIG(wait_status)) +
+                     (record.error.empty() ? "" : ": " + record.error);
+    }
+  }
+  io::write_json_atomically(dir / "point.json", describe(record));
+  return record;
+}
+
+std::optional<PointRecord> Sweep::run_point(std::size_t index) {
+  if (index >= points_.size()) {
+    throw input_error("--point " + std::to_string(index) + ": the sweep has " +
+                      std::to_string(points_.size()) + " points (0 to " +
+                      std::to_string(points_.size() - 1) + ")");
+  }
+  if (auto record = finished(index)) return record;
+  const auto started = std::chrono::steady_clock::now();
+  const int pid = spawn(index);
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  const double wall =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return collect(index, status, wall);
+}
+
+bool Sweep::run(int jobs, const std::function<void(const Progress&)>& progress,
+                const std::function<bool()>& stop_requested) {
+  const auto started = std::chrono::steady_clock::now();
+  const auto seconds_since = [](auto t) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+  };
+  Progress state;
+  state.total = points_.size();
+  std::vector<std::size_t> queue;
+  for (std::size_t i = 0; i < points_.size(); ++i) {
+    if (const auto record = finished(i)) {
+      ++state.done;
+      state.failed += record->status == "failed";
+    } else {
+      queue.push_back(i);
+    }
+  }
+  write_csv();
+  const std::size_t already_done = state.done;
+  std::map<int, std::pair<std::size_t, std::chrono::steady_clock::time_point>> running;
+  std::size_t next = 0;
+  bool stopped = false;
+  bool report = true;  // after the freed slots are filled again, so `running` is current
+  while (next < queue.size() || !running.empty()) {
+    stopped = stopped || (stop_requested && stop_requested());
+    while (!stopped && next < queue.size() && static_cast<int>(running.size()) < jobs) {
+      const std::size_t index = queue[next++];
+      running[spawn(index)] = {index, std::chrono::steady_clock::now()};
+    }
+    state.running = running.size();
+    if (report && progress) progress(state);
+    report = false;
+    if (running.empty()) break;
+    int status = 0;
+    const int pid = ::waitpid(-1, &status, 0);
+    if (pid < 0) continue;  // EINTR: a stop signal; look at the flag again
+    const auto it = running.find(pid);
+    if (it == running.end()) continue;
+    const auto [index, launched] = it->second;
+    running.erase(it);
+    if (const auto record = collect(index, status, seconds_since(launched))) {
+      ++state.done;
+      state.failed += record->status == "failed";
+      write_csv();
+    }
+    state.running = running.size();
+    state.elapsed_seconds = seconds_since(started);
+    const std::size_t finished_here = state.done - already_done;
+    if (finished_here > 0) {
+      // Points finished per second in this session already reflect the parallelism.
+      state.eta_seconds = state.elapsed_seconds / static_cast<double>(finished_here) *
+                          static_cast<double>(state.total - state.done);
+    }
+    report = true;
+  }
+  if (report && progress) progress(state);
+  write_csv();
+  return state.done == state.total;
+}
+
+void Sweep::write_csv() const {
+  std::vector<std::string> header{"point", "repeat", "seed"};
+  for (const Axis& axis : spec_.axes) header.push_back(axis.path);
+  for (const char* column : {"status", "exit_code", "error", "wall_seconds", "train_mse",
+                             "train_accuracy", "test_mse", "test_accuracy", "run_dir"}) {
+    header.emplace_back(column);
+  }
+  io::CsvTable table(header);
+  for (const Point& point : points_) {
+    std::vector<std::string> row{std::to_string(point.index), std::to_string(point.repeat),
+                                 std::to_string(point.seed)};
+    for (const json& value : point.values) {
+      row.push_back(value.is_number() ? io::format_number(value.get<double>()) : value.dump());
+    }
+    const auto record = finished(point.index);
+    const json metrics = record ? record->metrics : json();
+    row.insert(
+        row.end(),
+        {record ? record->status : "pending", record ? std::to_string(record->exit_code) : "",
+         record ? record->error : "", record ? io::format_number(record->wall_seconds) : "",
+         metric(metrics, "train", "mse"), metric(metrics, "train", "accuracy"),
+         metric(metrics, "test", "mse"), metric(metrics, "test", "accuracy"),
+         fs::relative(point_directory(point.index), out_).string()});
+    table.add_row(row);
+  }
+  io::write_file_atomically(out_ / "sweep.csv", table.text());
+}
+
+}  // namespace cllnsim::sweep

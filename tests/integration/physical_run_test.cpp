@@ -1,0 +1,82 @@
+// The physical knobs in real ngspice runs: the per-edge model cards of device mismatch are the
+// edge's own card when the spread is negligible, and every knob at once simulates.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "run_cli.h"
+
+namespace cllnsim::clitest {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string kConfig = CLLNSIM_SOURCE_DIR "/configs/xor.json";
+
+std::vector<double> FinalGates(const fs::path& run) {
+  std::ifstream stream(run / "gates.csv");
+  std::string line, last;
+  while (std::getline(stream, line)) last = line;
+  std::vector<double> gates;
+  std::istringstream cells(last);
+  std::string cell;
+  std::getline(cells, cell, ',');  // epoch
+  while (std::getline(cells, cell, ',')) gates.push_back(std::stod(cell));
+  return gates;
+}
+
+CliResult Train(const fs::path& out, std::vector<std::string> settings) {
+  std::vector<std::string> args{
+      "train", kConfig, "--out", out.string(), "--quiet", "--set", "training.epochs=2"};
+  for (auto& setting : settings) {
+    args.push_back("--set");
+    args.push_back(setting);
+  }
+  return run_cli(args);
+}
+
+TEST(PhysicalRun, MismatchOfNegligibleSpreadReproducesTheEdgesOwnModel) {
+  TempDir dir;
+  ASSERT_EQ(Train(dir.path() / "plain", {}).exit_code, 0);
+  ASSERT_EQ(Train(dir.path() / "mm", {"physical.mismatch.vth_sigma_v=1e-9"}).exit_code, 0);
+  const auto plain = FinalGates(dir.path() / "plain");
+  const auto mismatched = FinalGates(dir.path() / "mm");
+  ASSERT_EQ(plain.size(), 32u);
+  ASSERT_EQ(mismatched.size(), 32u);
+  for (std::size_t e = 0; e < plain.size(); ++e) EXPECT_NEAR(mismatched[e], plain[e], 1e-5) << e;
+  // ... and a real spread changes where the gates go.
+  ASSERT_EQ(Train(dir.path() / "mm2", {"physical.mismatch.vth_sigma_v=0.05"}).exit_code, 0);
+  double largest = 0;
+  const auto spread = FinalGates(dir.path() / "mm2");
+  for (std::size_t e = 0; e < plain.size(); ++e)
+    largest = std::max(largest, std::abs(spread[e] - plain[e]));
+  EXPECT_GT(largest, 1e-3);
+}
+
+TEST(PhysicalRun, EveryKnobAtOnceSimulates) {
+  TempDir dir;
+  const CliResult result = Train(
+      dir.path() / "all",
+      {"physical.wire_ohms=100", "physical.node_capacitance_f=1e-12",
+       "physical.free_clamped_coupling_f=1e-13", "physical.noise.input_v=0.005",
+       "physical.noise.label_v=0.002", "physical.noise.edge_a=1e-9", "physical.noise.learn_a=1e-12",
+       "physical.noise.step_seconds=5e-6", "physical.mismatch.vth_sigma_v=0.005",
+       "physical.mismatch.kp_sigma_rel=0.02", "physical.learning_offset.sigma=1e-4",
+       "physical.damage.edges=[3]", "physical.damage.fraction=0.1", "physical.temperature_c=40",
+       "physical.gate_leak_ohms=1e11"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  std::ifstream netlist(dir.path() / "all" / "netlist.cir");
+  std::stringstream text;
+  text << netlist.rdbuf();
+  for (const char* element :
+       {"rwire_0_f", "cnode_f1_1", "ccouple_f1_1", "vnoise_in_x1", "vnoise_label_out", "inoise_0_f",
+        "inoise_g0", "cl_mm_e0f_ald1106", "coffset=", ".options temp=40", "rgleak_g0"}) {
+    EXPECT_NE(text.str().find(element), std::string::npos) << element;
+  }
+}
+
+}  // namespace
+}  // namespace cllnsim::clitest

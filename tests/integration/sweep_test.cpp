@@ -1,0 +1,215 @@
+// `cllnsim sweep` end to end on tiny trainings (3x3 open lattice, 3 epochs): a point made to
+// fail, a sweep killed with SIGKILL and started again, --list and --point.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "run_cli.h"
+
+namespace cllnsim::clitest {
+namespace {
+
+namespace fs = std::filesystem;
+
+void WriteFile(const fs::path& path, const std::string& text) { std::ofstream(path) << text; }
+
+std::string ReadFile(const fs::path& path) {
+  std::ifstream stream(path);
+  std::ostringstream text;
+  text << stream.rdbuf();
+  return text.str();
+}
+
+// A tiny base config and a spec over `axes` (JSON) with `repeats`, both in `dir`.
+fs::path WriteSweep(const fs::path& dir, const std::string& axes, int repeats) {
+  WriteFile(dir / "base.json", R"({"name": "tiny", "seed": 1,
+    "network": {"lattice": {"rows": 3, "cols": 3, "periodic": false},
+      "inputs": [{"name": "x1", "at": [0, 0]}, {"name": "x2", "at": [0, 2]}],
+      "rails": [{"name": "r", "at": [1, 1], "volts": 0.2}],
+      "outputs": [{"name": "out", "plus": [2, 2]}],
+      "edge": {"file": ")" CLLNSIM_SOURCE_DIR R"(/netlists/edges/nmos_rule.sub",
+               "subckt": "cl_nmos_rule"}},
+    "training": {"epochs": 3}})");
+  WriteFile(dir / "spec.json", R"({"base": "base.json", "axes": )" + axes + R"(, "repeats": )" +
+                                   std::to_string(repeats) + "}");
+  return dir / "spec.json";
+}
+
+// sweep.csv as rows of cells (RFC 4180 quoting); fails the test on a torn line.
+std::vector<std::map<std::string, std::string>> ReadCsv(const fs::path& path) {
+  const std::string text = ReadFile(path);
+  std::vector<std::vector<std::string>> rows(1);
+  std::string cell;
+  bool quoted = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
+        cell += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        cell += c;
+      }
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      rows.back().push_back(cell);
+      cell.clear();
+    } else if (c == '\n') {
+      rows.back().push_back(cell);
+      cell.clear();
+      rows.emplace_back();
+    } else {
+      cell += c;
+    }
+  }
+  EXPECT_TRUE(rows.back().empty() && cell.empty()) << path << " does not end in a newline";
+  rows.pop_back();
+  std::vector<std::map<std::string, std::string>> records;
+  for (std::size_t r = 1; r < rows.size(); ++r) {
+    EXPECT_EQ(rows[r].size(), rows[0].size()) << "torn row " << r << " in " << path;
+    std::map<std::string, std::string> record;
+    for (std::size_t c = 0; c < rows[0].size() && c < rows[r].size(); ++c) {
+      record[rows[0][c]] = rows[r][c];
+    }
+    records.push_back(record);
+  }
+  return records;
+}
+
+int CountFinished(const fs::path& out) {
+  int count = 0;
+  if (!fs::exists(out / "points")) return 0;
+  for (const auto& dir : fs::directory_iterator(out / "points")) {
+    count += fs::exists(dir.path() / "point.json");
+  }
+  return count;
+}
+
+TEST(Sweep, APointThatFailsIsRecordedWithItsReasonAndTheSweepCompletes) {
+  TempDir dir;
+  const fs::path spec =
+      WriteSweep(dir.path(), R"([{"path": "training.eta", "values": [0.5, 2.0, 0.25]}])", 1);
+  const CliResult result =
+      run_cli({"sweep", spec.string(), "--out", (dir.path() / "out").string(), "--jobs", "2"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.out.find("3 points, 1 failed"), std::string::npos) << result.out;
+  EXPECT_NE(result.err.find("3/3 done, 1 failed"), std::string::npos) << result.err;
+  const auto rows = ReadCsv(dir.path() / "out" / "sweep.csv");
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0].at("status"), "completed");
+  EXPECT_FALSE(rows[0].at("train_mse").empty());
+  EXPECT_EQ(rows[1].at("status"), "failed");
+  EXPECT_EQ(rows[1].at("exit_code"), "2");
+  EXPECT_EQ(rows[1].at("training.eta"), "2");
+  EXPECT_NE(rows[1].at("error").find("training.eta"), std::string::npos) << rows[1].at("error");
+  EXPECT_NE(rows[1].at("error").find("expected a number in (0, 1]"), std::string::npos);
+  EXPECT_EQ(rows[2].at("status"), "completed");
+  // Each point's run directory is kept.
+  EXPECT_TRUE(fs::exists(dir.path() / "out" / "points" / "0000" / "results.json"));
+  EXPECT_TRUE(fs::exists(dir.path() / "out" / "points" / "0001" / "train.log"));
+}
+
+TEST(Sweep, KilledAndStartedAgainItRunsOnlyWhatDidNotFinishAndLosesNothing) {
+  TempDir dir;
+  const fs::path spec =
+      WriteSweep(dir.path(), R"([{"path": "training.eta", "values": [0.3, 0.4, 0.5]}])", 2);
+  const fs::path out = dir.path() / "out";
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::setpgid(0, 0);  // its own process group: the kill takes the sweep and its runs
+    const int null = ::open("/dev/null", O_WRONLY);
+    ::dup2(null, STDERR_FILENO);
+    ::dup2(null, STDOUT_FILENO);
+    ::execl(CLLNSIM_BINARY, CLLNSIM_BINARY, "sweep", spec.c_str(), "--out", out.c_str(), "--jobs",
+            "1", static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  ::setpgid(pid, pid);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  while (CountFinished(out) < 2 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ::kill(-pid, SIGKILL);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  const int finished = CountFinished(out);
+  ASSERT_GE(finished, 2);
+  ASSERT_LT(finished, 6) << "the sweep ended before it was killed; nothing was tested";
+
+  // What the killed sweep left is whole: sweep.csv parses, finished points are recorded.
+  std::map<std::string, fs::file_time_type> recorded;
+  for (const auto& row : ReadCsv(out / "sweep.csv")) {
+    if (row.at("status") == "pending") continue;
+    EXPECT_EQ(row.at("status"), "completed");
+    recorded[row.at("run_dir")] = fs::last_write_time(out / row.at("run_dir") / "results.json");
+  }
+  EXPECT_GE(recorded.size(), 1u);
+
+  const CliResult again = run_cli({"sweep", spec.string(), "--out", out.string(), "--jobs", "2"});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  const auto rows = ReadCsv(out / "sweep.csv");
+  ASSERT_EQ(rows.size(), 6u);
+  for (const auto& row : rows) {
+    EXPECT_EQ(row.at("status"), "completed") << row.at("point");
+    EXPECT_FALSE(row.at("train_mse").empty());
+  }
+  for (const auto& [run_dir, written] : recorded) {
+    EXPECT_EQ(fs::last_write_time(out / run_dir / "results.json"), written)
+        << run_dir << " was run again";
+  }
+  // No hidden temporary file is left anywhere, and every point's record parses.
+  for (const auto& entry : fs::recursive_directory_iterator(out)) {
+    EXPECT_EQ(entry.path().filename().string().find(".tmp-"), std::string::npos) << entry.path();
+    if (entry.path().filename() == "point.json" || entry.path().filename() == "results.json") {
+      EXPECT_TRUE(nlohmann::json::accept(ReadFile(entry.path()))) << entry.path();
+    }
+  }
+}
+
+TEST(Sweep, ListPrintsThePointsAndPointRunsOneAlone) {
+  TempDir dir;
+  const fs::path spec =
+      WriteSweep(dir.path(), R"([{"path": "training.eta", "values": [0.3, 0.5]}])", 2);
+  const CliResult list = run_cli({"sweep", spec.string(), "--list"});
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  EXPECT_EQ(list.out,
+            "0 training.eta=0.3 seed=1\n1 training.eta=0.3 seed=2\n"
+            "2 training.eta=0.5 seed=1\n3 training.eta=0.5 seed=2\n");
+  const fs::path out = dir.path() / "out";
+  const CliResult one = run_cli({"sweep", spec.string(), "--out", out.string(), "--point", "2"});
+  ASSERT_EQ(one.exit_code, 0) << one.err;
+  EXPECT_TRUE(fs::exists(out / "points" / "0002" / "point.json"));
+  EXPECT_EQ(CountFinished(out), 1);
+  const auto results = nlohmann::json::parse(ReadFile(out / "points" / "0002" / "results.json"));
+  EXPECT_EQ(results["config"]["training"]["eta"], 0.5);
+  EXPECT_EQ(results["seed"], 1);
+  EXPECT_EQ(run_cli({"sweep", spec.string(), "--out", out.string(), "--point", "4"}).exit_code, 2);
+}
+
+TEST(Sweep, AnotherSweepInTheSameOutIsRefused) {
+  TempDir dir;
+  const fs::path out = dir.path() / "out";
+  const fs::path spec = WriteSweep(dir.path(), R"([{"path": "training.eta", "values": [0.3]}])", 1);
+  ASSERT_EQ(run_cli({"sweep", spec.string(), "--out", out.string(), "--point", "0"}).exit_code, 0);
+  WriteSweep(dir.path(), R"([{"path": "training.eta", "values": [0.4]}])", 1);
+  const CliResult other = run_cli({"sweep", spec.string(), "--out", out.string()});
+  EXPECT_EQ(other.exit_code, 2);
+  EXPECT_NE(other.err.find("holds a different sweep"), std::string::npos) << other.err;
+}
+
+}  // namespace
+}  // namespace cllnsim::clitest

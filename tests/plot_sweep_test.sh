@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# End-to-end test of scripts/plot_sweep.py on a real sweep: 2 values x 2 repeats of a 2-epoch
+# XOR run, one value invalid (those points fail), so the plot and table show both kinds.
+# usage: tests/plot_sweep_test.sh CLLNSIM_BINARY REPO_ROOT
+# Exits 0 when every check passes, 1 on the first failure (with the reason on stderr).
+set -euo pipefail
+
+if [[ $# -ne 2 ]]; then
+  echo "usage: $0 CLLNSIM_BINARY REPO_ROOT" >&2
+  exit 1
+fi
+binary=$1
+repo=$2
+plot=$repo/scripts/plot_sweep.py
+
+fail() {
+  echo "plot_sweep_test: FAIL: $*" >&2
+  exit 1
+}
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/cllnsim-plot-sweep-XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+cat >"$tmp/spec.json" <<SPEC
+{"base": "$repo/configs/xor.json", "set": {"training.epochs": 2},
+ "axes": [{"path": "physical.wire_ohms", "values": [10, -1]}], "repeats": 2}
+SPEC
+
+"$binary" sweep "$tmp/spec.json" --out "$tmp/out" --jobs 2 --quiet >"$tmp/sweep.out" \
+  2>"$tmp/sweep.err" || fail "cllnsim sweep failed: $(cat "$tmp/sweep.err")"
+grep -q "4 points, 2 failed" "$tmp/sweep.out" || fail "unexpected summary: $(cat "$tmp/sweep.out")"
+
+/usr/bin/python3 "$plot" "$tmp/out" >"$tmp/plot.out" 2>"$tmp/plot.err" ||
+  fail "plot_sweep.py failed: $(cat "$tmp/plot.err")"
+signature=$(head -c 8 "$tmp/out/sweep.png" | od -An -tx1 | tr -d ' \n')
+[[ $signature == 89504e470d0a1a0a ]] || fail "sweep.png is not a PNG (starts with $signature)"
+grep -q "^| 10 | 2 | 0 |" "$tmp/plot.out" || fail "no table row for 10 ohm: $(cat "$tmp/plot.out")"
+grep -q "^| -1 | 0 | 2 |" "$tmp/plot.out" || fail "no table row for the failed value"
+
+status=0
+/usr/bin/python3 "$plot" "$tmp/no_such_sweep" >/dev/null 2>"$tmp/missing.err" || status=$?
+[[ $status -eq 2 ]] || fail "plot_sweep.py on a missing folder exited $status, expected 2"
+[[ -s $tmp/missing.err ]] || fail "plot_sweep.py on a missing folder printed no error"
+
+echo "plot_sweep_test: ok"

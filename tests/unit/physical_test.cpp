@@ -1,0 +1,315 @@
+// The physical knobs: each changes the generated netlist as the README documents, and the same
+// seed gives the same draws.
+#include "netlist/physical.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+#include "core/error.h"
+#include "io/csv.h"
+#include "netlist/netlist.h"
+#include "network/network.h"
+
+namespace cllnsim::netlist {
+namespace {
+
+// 3x3 open lattice (12 edges): inputs a (0,0), b (0,2); rail r (1,1); output y (2,2).
+constexpr const char* kBase = R"({
+  "seed": 7,
+  "network": {
+    "lattice": {"rows": 3, "cols": 3, "periodic": false},
+    "inputs": [{"name": "a", "at": [0, 0]}, {"name": "b", "at": [0, 2]}],
+    "rails": [{"name": "r", "at": [1, 1], "volts": 0.2}],
+    "outputs": [{"name": "y", "plus": [2, 2]}],
+    "edge": {"file": "../netlists/edges/nmos_rule.sub", "subckt": "cl_nmos_rule"}
+  }
+})";
+
+struct Built {
+  config::Config config;
+  network::Network network;
+  EdgeDefinition edge;
+  std::vector<std::string> lines;
+
+  std::vector<std::string> Starting(const std::string& prefix) const {
+    std::vector<std::string> found;
+    for (const auto& line : lines) {
+      if (line.rfind(prefix, 0) == 0) found.push_back(line);
+    }
+    return found;
+  }
+  std::vector<std::string> Words(const std::string& first) const {
+    const auto found = Starting(first + " ");
+    EXPECT_EQ(found.size(), 1u) << first;
+    std::istringstream stream(found.empty() ? "" : found[0]);
+    std::vector<std::string> words;
+    for (std::string word; stream >> word;) words.push_back(word);
+    return words;
+  }
+};
+
+Built Build(const std::vector<config::Override>& settings) {
+  Built b{
+      config::parse(kBase, CLLNSIM_SOURCE_DIR "/configs/physical_test.json", settings), {}, {}, {}};
+  b.network = network::Network::lattice(b.config.network);
+  b.edge = read_edge_file(b.config.network.edge.file, b.config.network.edge.subckt);
+  check_physical_support(b.config, b.edge);
+  const std::vector<double> gates(b.network.edges().size(), 1.5);
+  b.lines = generate(b.config, b.network, b.edge, gates).lines;
+  return b;
+}
+
+std::string Node(const network::Network& n, int node, char copy) {
+  return copy == 'f' ? free_node(n, node) : clamped_node(n, node);
+}
+
+TEST(PhysicalKnobs, AllOffLeavesTheNetlistAsWithoutTheSection) {
+  EXPECT_EQ(Build({}).lines, Build({{"physical", "{}"}}).lines);
+  EXPECT_EQ(Build({}).lines, Build({{"physical.mismatch.vth_sigma_v", "0"}}).lines);
+}
+
+TEST(PhysicalKnobs, WireOhmsPutsOneResistorInSeriesWithEachEdgeInEachCopy) {
+  const Built b = Build({{"physical.wire_ohms", "250"}});
+  EXPECT_EQ(b.Starting("rwire_").size(), 2 * b.network.edges().size());
+  for (const auto& e : b.network.edges()) {
+    const std::string id = std::to_string(e.index);
+    EXPECT_EQ(b.Words("rwire_" + id + "_f"),
+              (std::vector<std::string>{"rwire_" + id + "_f", Node(b.network, e.a, 'f'),
+                                        "w" + id + "_f", "250"}));
+    const auto instance = b.Words(edge_instance(e.index));
+    EXPECT_EQ(instance[1], "w" + id + "_f");  // fa through the wire
+    EXPECT_EQ(instance[2], Node(b.network, e.b, 'f'));
+    EXPECT_EQ(instance[3], "w" + id + "_c");
+  }
+}
+
+TEST(PhysicalKnobs, NodeCapacitanceOnEveryLatticeNodeOfBothCopies) {
+  const Built b = Build({{"physical.node_capacitance_f", "2e-12"}});
+  EXPECT_EQ(b.Starting("cnode_").size(), 2 * b.network.nodes().size());
+  EXPECT_EQ(b.Words("cnode_f1_2"), (std::vector<std::string>{"cnode_f1_2", "f1_2", "0", "2e-12"}));
+  EXPECT_EQ(b.Words("cnode_c0_0"), (std::vector<std::string>{"cnode_c0_0", "c0_0", "0", "2e-12"}));
+}
+
+TEST(PhysicalKnobs, CouplingJoinsFreeAndClampedCopiesOfUndrivenSitesOrTheListedOnes) {
+  const Built all = Build({{"physical.free_clamped_coupling_f", "1e-13"}});
+  EXPECT_EQ(all.Starting("ccouple_").size(), 9u - 3u);  // 9 sites, 2 inputs and 1 rail driven
+  EXPECT_EQ(all.Words("ccouple_f2_2"),
+            (std::vector<std::string>{"ccouple_f2_2", "f2_2", "c2_2", "1e-13"}));
+  const Built listed =
+      Build({{"physical.free_clamped_coupling_f", "1e-13"}, {"physical.coupling_at", "[[1, 0]]"}});
+  EXPECT_EQ(listed.Starting("ccouple_").size(), 1u);
+  EXPECT_EQ(listed.Words("ccouple_f1_0")[2], "c1_0");
+}
+
+TEST(PhysicalKnobs, InputAndLabelNoiseAreTrnoiseSourcesUnderTheDrivenSources) {
+  const Built b = Build({{"physical.noise.input_v", "0.01"},
+                         {"physical.noise.label_v", "0.002"},
+                         {"physical.noise.step_seconds", "2e-6"}});
+  // One noise source per input, shared by the free and clamped copies.
+  EXPECT_EQ(b.Words("vnoise_in_a"), (std::vector<std::string>{"vnoise_in_a", "noise_in_a", "0",
+                                                              "trnoise(0.01", "2e-06", "0", "0)"}));
+  EXPECT_EQ(b.Words("vin_a_f"),
+            (std::vector<std::string>{"vin_a_f", "f0_0", "noise_in_a", "external"}));
+  EXPECT_EQ(b.Words("vin_a_c"),
+            (std::vector<std::string>{"vin_a_c", "c0_0", "noise_in_a", "external"}));
+  EXPECT_EQ(b.Words("vin_b_c")[2], "noise_in_b");
+  EXPECT_EQ(b.Words("vnoise_label_y"),
+            (std::vector<std::string>{"vnoise_label_y", "noise_label_y", "0", "trnoise(0.002",
+                                      "2e-06", "0", "0)"}));
+  EXPECT_EQ(b.Words("vlabel_y"),
+            (std::vector<std::string>{"vlabel_y", "label_y", "noise_label_y", "external"}));
+  // No source is ever written `dc 0 external` (it crashes libngspice 39).
+  for (const auto& line : b.lines) EXPECT_EQ(line.find("dc 0 external"), std::string::npos);
+}
+
+TEST(PhysicalKnobs, UnsharedInputNoiseGivesEachCopyItsOwnSource) {
+  const Built b =
+      Build({{"physical.noise.input_v", "0.01"}, {"physical.noise.input_shared", "false"}});
+  EXPECT_EQ(b.Words("vnoise_in_a_f")[1], "noise_in_a_f");
+  EXPECT_EQ(b.Words("vnoise_in_a_c")[1], "noise_in_a_c");
+  EXPECT_EQ(b.Words("vin_a_f")[2], "noise_in_a_f");
+  EXPECT_EQ(b.Words("vin_a_c")[2], "noise_in_a_c");
+  EXPECT_TRUE(b.Starting("vnoise_in_a ").empty());
+}
+
+TEST(PhysicalKnobs, EdgeAndLearningNoiseAreTrnoiseCurrents) {
+  const Built b = Build({{"physical.noise.edge_a", "1e-9"}, {"physical.noise.learn_a", "1e-12"}});
+  EXPECT_EQ(b.Starting("inoise_").size(), 3 * b.network.edges().size());
+  const auto& e = b.network.edges()[4];
+  EXPECT_EQ(
+      b.Words("inoise_4_c"),
+      (std::vector<std::string>{"inoise_4_c", Node(b.network, e.a, 'c'), Node(b.network, e.b, 'c'),
+                                "trnoise(1e-09", "1e-06", "0", "0)"}));
+  EXPECT_EQ(b.Words("inoise_g4"), (std::vector<std::string>{"inoise_g4", "vss", "g4",
+                                                            "trnoise(1e-12", "1e-06", "0", "0)"}));
+}
+
+// trnoise breakpoints can make the last time point miss `stop`: a noisy replay runs one step on.
+TEST(PhysicalKnobs, NoisyReplayRunsOneStepPastTheMeasurements) {
+  const auto tran = [](const std::vector<config::Override>& settings) {
+    const Built b = Build(settings);
+    Replay replay;
+    for (std::size_t i = 0; i < signal_names(b.config).size(); ++i)
+      replay.signals.emplace_back(0.0);
+    replay.stop = 1e-3;
+    replay.max_step = 5e-6;
+    const std::vector<double> gates(b.network.edges().size(), 1.5);
+    for (const auto& line : generate(b.config, b.network, b.edge, gates, replay).lines) {
+      if (line.rfind(".tran ", 0) == 0) return line;
+    }
+    return std::string();
+  };
+  EXPECT_EQ(tran({}), ".tran 5e-06 0.001 0 5e-06");
+  EXPECT_EQ(tran({{"physical.noise.edge_a", "1e-9"}}), ".tran 5e-06 0.001005 0 5e-06");
+}
+
+TEST(PhysicalKnobs, TemperatureAndGateLeak) {
+  const Built b = Build({{"physical.temperature_c", "55"}, {"physical.gate_leak_ohms", "1e10"}});
+  EXPECT_EQ(b.Starting(".options temp=55").size(), 1u);
+  EXPECT_EQ(b.Starting("rgleak_").size(), b.network.edges().size());
+  EXPECT_EQ(b.Words("rgleak_g3"), (std::vector<std::string>{"rgleak_g3", "g3", "vss", "1e+10"}));
+}
+
+// The model card of one device in the netlist, as key -> value.
+std::map<std::string, std::string> Card(const Built& b, const std::string& name) {
+  const auto found = b.Starting(".model " + name + " ");
+  EXPECT_EQ(found.size(), 1u) << name;
+  std::istringstream stream(found.empty() ? "" : found[0]);
+  std::map<std::string, std::string> card;
+  for (std::string word; stream >> word;) {
+    const auto eq = word.find('=');
+    if (eq != std::string::npos) card[word.substr(0, eq)] = word.substr(eq + 1);
+  }
+  return card;
+}
+
+TEST(PhysicalKnobs, MismatchGivesEveryTransistorItsOwnShiftedModelCard) {
+  const Built b =
+      Build({{"physical.mismatch.vth_sigma_v", "0.03"}, {"physical.mismatch.kp_sigma_rel", "0.1"}});
+  const PhysicalDraws draws = draw_physical(b.config.physical, b.network.edges().size());
+  ASSERT_EQ(draws.free_device.size(), b.network.edges().size());
+  for (const auto& e : b.network.edges()) {
+    const auto i = static_cast<std::size_t>(e.index);
+    const std::string id = std::to_string(e.index);
+    const auto free_card = Card(b, "cl_mm_e" + id + "f_ald1106");
+    const auto clamped_card = Card(b, "cl_mm_e" + id + "c_ald1106");
+    EXPECT_DOUBLE_EQ(std::stod(free_card.at("vto")), 0.72 + draws.free_device[i].vth_volts);
+    EXPECT_DOUBLE_EQ(std::stod(clamped_card.at("vto")), 0.72 + draws.clamped_device[i].vth_volts);
+    EXPECT_DOUBLE_EQ(std::stod(free_card.at("kp")), 62.5e-6 * draws.free_device[i].kp_scale);
+    EXPECT_EQ(free_card.at("gamma"), "1.09");  // the rest of the card is kept
+    EXPECT_NE(draws.free_device[i].vth_volts, draws.clamped_device[i].vth_volts);
+    const auto instance = b.Words(edge_instance(e.index));
+    EXPECT_EQ(instance[9], "cl_nmos_rule_mm" + id);
+    EXPECT_EQ(b.Starting(".subckt cl_nmos_rule_mm" + id + " ").size(), 1u);
+    EXPECT_EQ(b.Starting("Mfree fa g fb 0 cl_mm_e" + id + "f_ald1106 ").size(), 1u);
+    EXPECT_EQ(b.Starting("Mclamp ca g cb 0 cl_mm_e" + id + "c_ald1106 ").size(), 1u);
+  }
+}
+
+TEST(PhysicalKnobs, MismatchDrawsHaveTheRequestedSpread) {
+  config::Physical physical;
+  physical.seed = 11;
+  physical.mismatch = {0.05, 0.2};
+  const PhysicalDraws draws = draw_physical(physical, 20000);
+  double sum = 0, squares = 0, gain_squares = 0;
+  for (const auto& device : draws.free_device) {
+    sum += device.vth_volts;
+    squares += device.vth_volts * device.vth_volts;
+    gain_squares += (device.kp_scale - 1) * (device.kp_scale - 1);
+  }
+  const double n = static_cast<double>(draws.free_device.size());
+  EXPECT_NEAR(sum / n, 0.0, 0.002);
+  EXPECT_NEAR(std::sqrt(squares / n), 0.05, 0.0015);
+  EXPECT_NEAR(std::sqrt(gain_squares / n), 0.2, 0.006);
+}
+
+TEST(PhysicalKnobs, SameSeedSameDrawsAndNetlistOtherSeedOthers) {
+  const std::vector<config::Override> knobs{{"physical.mismatch.vth_sigma_v", "0.03"},
+                                            {"physical.damage.fraction", "0.25"},
+                                            {"physical.learning_offset.sigma", "0.001"}};
+  auto with_seed = knobs;
+  with_seed.push_back({"physical.seed", "99"});
+  EXPECT_EQ(Build(knobs).lines, Build(knobs).lines);
+  EXPECT_NE(Build(knobs).lines, Build(with_seed).lines);
+  const Built b = Build(knobs);
+  EXPECT_EQ(b.config.physical.seed, 7u);  // defaults to the run's seed
+  const auto first = draw_physical(b.config.physical, 12);
+  const auto second = draw_physical(b.config.physical, 12);
+  EXPECT_EQ(first.damaged, second.damaged);
+  EXPECT_EQ(first.learning_offset, second.learning_offset);
+  // One knob's draws do not depend on another knob being on.
+  config::Physical only_offset = b.config.physical;
+  only_offset.mismatch = {};
+  only_offset.damage = {};
+  EXPECT_EQ(draw_physical(only_offset, 12).learning_offset, first.learning_offset);
+}
+
+TEST(PhysicalKnobs, LearningOffsetIsAnEdgeParameterDrawnPerEdge) {
+  const Built b = Build({{"physical.learning_offset.sigma", "0.002"}});
+  const auto draws = draw_physical(b.config.physical, b.network.edges().size());
+  for (const auto& e : b.network.edges()) {
+    const auto words = b.Words(edge_instance(e.index));
+    EXPECT_EQ(
+        words.back(),
+        "coffset=" + io::format_number(draws.learning_offset[static_cast<std::size_t>(e.index)]));
+  }
+  EXPECT_THROW(Build({{"physical.learning_offset.sigma", "0.002"},
+                      {"physical.learning_offset.param", "nosuch"}}),
+               Error);
+}
+
+TEST(PhysicalKnobs, DamageOpenCutsAnEdgeShortBridgesIt) {
+  const Built open = Build({{"physical.damage.edges", "[2, 5]"}});
+  for (int index : {2, 5}) {
+    const auto words = open.Words(edge_instance(index));
+    const auto& e = open.network.edges()[static_cast<std::size_t>(index)];
+    EXPECT_EQ(words[1], Node(open.network, e.a, 'f'));
+    EXPECT_EQ(words[2], Node(open.network, e.a, 'f'));  // both terminals on the a end
+    EXPECT_EQ(words[4], Node(open.network, e.a, 'c'));
+  }
+  EXPECT_EQ(open.Words(edge_instance(3))[2], Node(open.network, open.network.edges()[3].b, 'f'));
+  const Built shorted = Build({{"physical.damage.edges", "[2]"},
+                               {"physical.damage.mode", "\"short\""},
+                               {"physical.damage.short_ohms", "5"}});
+  const auto& e = shorted.network.edges()[2];
+  EXPECT_EQ(shorted.Words("rshort_2_f"),
+            (std::vector<std::string>{"rshort_2_f", Node(shorted.network, e.a, 'f'),
+                                      Node(shorted.network, e.b, 'f'), "5"}));
+  EXPECT_EQ(shorted.Starting("rshort_").size(), 2u);
+}
+
+TEST(PhysicalKnobs, DamageFractionCutsThatManyEdgesAndMoreIncludesLess) {
+  config::Physical physical;
+  physical.seed = 3;
+  physical.damage.fraction = 0.25;
+  const auto quarter = draw_physical(physical, 12).damaged;
+  physical.damage.fraction = 0.5;
+  const auto half = draw_physical(physical, 12).damaged;
+  EXPECT_EQ(std::count(quarter.begin(), quarter.end(), true), 3);
+  EXPECT_EQ(std::count(half.begin(), half.end(), true), 6);
+  for (std::size_t i = 0; i < 12; ++i) EXPECT_TRUE(!quarter[i] || half[i]);
+}
+
+TEST(PhysicalKnobs, BadValuesNameTheirPath) {
+  try {
+    Build({{"physical.damage.edges", "[12]"}});
+    FAIL();
+  } catch (const Error& error) {
+    EXPECT_NE(std::string(error.what()).find("physical.damage.edges[0]"), std::string::npos)
+        << error.what();
+    EXPECT_NE(std::string(error.what()).find("the lattice has 12 edges"), std::string::npos);
+  }
+  EXPECT_THROW(Build({{"physical.mismatch.vth_sigma", "0.1"}}), Error);
+  EXPECT_THROW(Build({{"physical.damage.fraction", "1.5"}}), Error);
+  EXPECT_THROW(Build({{"physical.damage.mode", "\"melted\""}}), Error);
+}
+
+}  // namespace
+}  // namespace cllnsim::netlist
