@@ -15,8 +15,8 @@
 #include "config/json_path.h"
 #include "config/json_reader.h"
 #include "config/overrides.h"
-#include "config/sections.h"
 #include "config/physical_config.h"
+#include "config/sections.h"
 #include "core/error.h"
 #include "io/csv.h"
 
