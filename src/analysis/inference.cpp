@@ -34,7 +34,8 @@ Probes make_probes(const config::Config& config, const network::Network& network
   for (const auto& output : config.network.outputs) {
     const std::size_t plus = add(netlist::free_node(network, network.node_at(output.plus).index));
     std::optional<std::size_t> minus;
-    if (output.minus) minus = add(netlist::free_node(network, network.node_at(*output.minus).index));
+    if (output.minus)
+      minus = add(netlist::free_node(network, network.node_at(*output.minus).index));
     probes.outputs.emplace_back(plus, minus);
   }
   for (const auto& input : config.network.inputs) {
@@ -64,8 +65,7 @@ double settling_time(const std::vector<TracePoint>& trace, double tolerance) {
   double settled = first.time;
   for (std::size_t k = 0; k < last.outputs.size(); ++k) {
     const double final_value = last.outputs[k];
-    const double band =
-        tolerance * std::abs(final_value - first.outputs[k]) + kSettleFloorVolts;
+    const double band = tolerance * std::abs(final_value - first.outputs[k]) + kSettleFloorVolts;
     for (std::size_t j = trace.size() - 1; j-- > 0;) {
       const double away = std::abs(trace[j].outputs[k] - final_value);
       if (away <= band) continue;
@@ -136,8 +136,8 @@ InferenceMeasurement measure_inference(const config::Config& config,
   auto power_of = [&](double time, std::span<const double> values) {
     double delivered = 0.0;
     for (std::size_t i = 0; i < probes.source_currents.size(); ++i) {
-      const double volts = i < input_count ? signals[i].at(time)
-                                           : config.network.rails[i - input_count].volts;
+      const double volts =
+          i < input_count ? signals[i].at(time) : config.network.rails[i - input_count].volts;
       // ngspice's branch current flows into the source's + terminal.
       delivered -= volts * values[probes.source_currents[i]];
     }
@@ -179,7 +179,8 @@ InferenceMeasurement measure_inference(const config::Config& config,
   };
   session.run_transient(request);
 
-  const double measured_count = static_cast<double>(std::max<std::size_t>(result.measured_inputs, 1));
+  const double measured_count =
+      static_cast<double>(std::max<std::size_t>(result.measured_inputs, 1));
   result.power_watts = power_sum / measured_count;
   result.energy_joules = result.power_watts * result.settling_seconds;
   result.energy_per_parameter_joules =

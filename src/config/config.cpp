@@ -384,16 +384,17 @@ constexpr EnumNames<Split::Kind, 2> kSplitNames{{
 Split read_split(const ValueReader& value, bool classification) {
   const Split defaults;
   Split split;
-  split.kind = read_choice(value.object({"kind", "train", "test"}), "kind", kSplitNames,
-                           defaults.kind);
+  split.kind =
+      read_choice(value.object({"kind", "train", "test"}), "kind", kSplitNames, defaults.kind);
   if (split.kind == Split::Kind::fraction) {
     const ObjectReader object = value.object({"kind", "train"});
     split.train_fraction = object.optional("train", defaults.train_fraction).number(kOpenFraction);
     return split;
   }
   if (!classification) {
-    value.object({"kind", "train", "test"}).required("kind").reject(
-        "\"fraction\" (a per-class split needs task.problem \"classification\")");
+    value.object({"kind", "train", "test"})
+        .required("kind")
+        .reject("\"fraction\" (a per-class split needs task.problem \"classification\")");
   }
   const ObjectReader object = value.object({"kind", "train", "test"});
   split.train_per_class = object.optional("train", defaults.train_per_class).integer(1);
@@ -437,13 +438,13 @@ void read_csv_task(const ValueReader& value, const fs::path& config_file, Task& 
 Task read_task(const ValueReader& value, const fs::path& config_file) {
   Task task;
   // The keys allowed depend on the kind, so the kind is read first.
-  task.kind = value
-                  .object({"kind", "input_low", "input_high", "target_same", "target_different",
-                           "points", "target_start", "target_slope", "target_ceiling",
-                           "train_points", "test_points", "target", "file", "problem", "inputs",
-                           "targets", "classes", "split"})
-                  .optional("kind", task.kind)
-                  .one_of({"xor", "regression", "classify2d", "csv"});
+  task.kind =
+      value
+          .object({"kind", "input_low", "input_high", "target_same", "target_different", "points",
+                   "target_start", "target_slope", "target_ceiling", "train_points", "test_points",
+                   "target", "file", "problem", "inputs", "targets", "classes", "split"})
+          .optional("kind", task.kind)
+          .one_of({"xor", "regression", "classify2d", "csv"});
   if (task.kind == "xor") {
     const ObjectReader object =
         value.object({"kind", "input_low", "input_high", "target_same", "target_different"});
@@ -458,11 +459,10 @@ Task read_task(const ValueReader& value, const fs::path& config_file) {
     read_input_range(object, task, 0.435);
     task.target_start = object.optional("target_start", task.target_start).number(kAnyNumber);
     task.target_slope = object.optional("target_slope", task.target_slope).number(kAnyNumber);
-    task.target_ceiling =
-        object.optional("target_ceiling", task.target_ceiling).number(kAnyNumber);
+    task.target_ceiling = object.optional("target_ceiling", task.target_ceiling).number(kAnyNumber);
   } else if (task.kind == "classify2d") {
-    const ObjectReader object = value.object(
-        {"kind", "train_points", "test_points", "input_low", "input_high", "target"});
+    const ObjectReader object =
+        value.object({"kind", "train_points", "test_points", "input_low", "input_high", "target"});
     task.train_points = object.optional("train_points", task.train_points).integer(2);
     task.test_points = object.optional("test_points", task.test_points).integer(1);
     read_input_range(object, task, task.input_high);
@@ -509,8 +509,8 @@ bool is_classification(const Task& task) {
 
 Analysis read_analysis(const ValueReader& value, const Config& config) {
   const Analysis defaults;
-  const ObjectReader object = value.object({"boundary_grid", "inference_samples", "step_seconds",
-                                            "hold_seconds", "settle_tolerance"});
+  const ObjectReader object = value.object(
+      {"boundary_grid", "inference_samples", "step_seconds", "hold_seconds", "settle_tolerance"});
   // A decision boundary is drawn by default where there is one to draw: two inputs, classes.
   const bool planar = config.network.inputs.size() == 2 && is_classification(config.task);
   Analysis analysis;

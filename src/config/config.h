@@ -111,9 +111,9 @@ struct Task {
   // csv
   std::filesystem::path file;  // absolute, resolved against the config file's folder
   bool classification = false;
-  std::vector<ColumnMap> inputs;   // one per network input
-  std::vector<ColumnMap> targets;  // regression: one per network output
-  std::string class_column;        // classification
+  std::vector<ColumnMap> inputs;             // one per network input
+  std::vector<ColumnMap> targets;            // regression: one per network output
+  std::string class_column;                  // classification
   double class_low = 0.1, class_high = 0.3;  // one-hot labels (V)
   Split split;
 };

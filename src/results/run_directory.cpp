@@ -14,7 +14,8 @@ namespace cllnsim::results {
 namespace {
 
 // Amplitudes (V) of the training error's mean, slope and curvature (analysis/error_modes.h).
-constexpr const char* kErrorModeColumns = ",train_error_mean,train_error_slope,train_error_curvature";
+constexpr const char* kErrorModeColumns =
+    ",train_error_mean,train_error_slope,train_error_curvature";
 
 std::filesystem::path prepared(std::filesystem::path dir) {
   io::ensure_directory(dir);
@@ -67,11 +68,10 @@ void RunDirectory::record_epoch(const protocol::EpochRecord& record) {
   for (double gate : record.gates) gates.push_back(io::format_number(gate));
   gates_.append(csv_line(gates));
   if (!record.evaluated) return;
-  std::vector<std::string> cells{std::to_string(record.epoch), io::format_number(record.train.mse),
-                                 optional_number(record.train.accuracy),
-                                 io::format_number(record.test.mse),
-                                 optional_number(record.test.accuracy),
-                                 io::format_number(record.time)};
+  std::vector<std::string> cells{
+      std::to_string(record.epoch),           io::format_number(record.train.mse),
+      optional_number(record.train.accuracy), io::format_number(record.test.mse),
+      optional_number(record.test.accuracy),  io::format_number(record.time)};
   if (error_modes_) {
     std::vector<double> inputs, errors;
     for (std::size_t s = 0; s < data_.train.size(); ++s) {

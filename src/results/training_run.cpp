@@ -102,14 +102,13 @@ TrainingOutcome run_training(const protocol::Experiment& experiment,
         },
         [&](const std::vector<std::string>& netlist) { directory.write_netlist(netlist); });
     const InferencePlan plan = plan_inference(experiment);
-    inference = analysis::measure_inference(experiment.config, experiment.network,
-                                            experiment.edge, outcome.summary.final_gates,
-                                            plan.inputs, plan.measured, session);
+    inference = analysis::measure_inference(experiment.config, experiment.network, experiment.edge,
+                                            outcome.summary.final_gates, plan.inputs, plan.measured,
+                                            session);
     if (plan.grid_points > 0) {
       const auto first = static_cast<std::ptrdiff_t>(plan.measured);
-      directory.write_boundary(
-          experiment.config, {plan.inputs.begin() + first, plan.inputs.end()},
-          {inference.outputs.begin() + first, inference.outputs.end()});
+      directory.write_boundary(experiment.config, {plan.inputs.begin() + first, plan.inputs.end()},
+                               {inference.outputs.begin() + first, inference.outputs.end()});
     }
   } catch (const Error& error) {
     results["status"] = "failed";

@@ -55,8 +55,9 @@ std::vector<std::string> split_fields(const std::string& text, const std::string
     }
   }
   if (quoted) {
-    fail_at(file, line, "column " + std::to_string(fields.size()) +
-                            ": found a quoted field that does not end, expected a closing \"");
+    fail_at(file, line,
+            "column " + std::to_string(fields.size()) +
+                ": found a quoted field that does not end, expected a closing \"");
   }
   return fields;
 }
@@ -91,12 +92,13 @@ Table read_table(const std::filesystem::path& path) {
 }
 
 // The column of `name`, or an error naming the config entry and the columns the file has.
-std::size_t column_index(const Table& table, const std::string& name,
-                         const config::Config& config, const std::string& json_path) {
+std::size_t column_index(const Table& table, const std::string& name, const config::Config& config,
+                         const std::string& json_path) {
   const auto found = std::find(table.header.begin(), table.header.end(), name);
   if (found != table.header.end()) return static_cast<std::size_t>(found - table.header.begin());
   std::string columns;
-  for (const auto& column : table.header) columns += (columns.empty() ? "\"" : ", \"") + column + "\"";
+  for (const auto& column : table.header)
+    columns += (columns.empty() ? "\"" : ", \"") + column + "\"";
   throw input_error(config.source_file.string() + ": at " + json_path + ": found the column \"" +
                     name + "\", which " + table.file + " does not have; expected one of " +
                     columns);
@@ -115,8 +117,8 @@ std::vector<double> numeric_column(const Table& table, std::size_t column) {
     const auto [stop, error] = std::from_chars(first, last, value);
     if (first == last || error != std::errc() || stop != last || !std::isfinite(value)) {
       fail_at(table.file, row.line,
-              "column " + std::to_string(column + 1) + " (" + table.header[column] +
-                  "): found \"" + text + "\", expected a finite number");
+              "column " + std::to_string(column + 1) + " (" + table.header[column] + "): found \"" +
+                  text + "\", expected a finite number");
     }
     values.push_back(value);
   }
@@ -138,7 +140,8 @@ std::vector<double> to_volts(const Table& table, const config::ColumnMap& map,
   }
   std::vector<double> volts;
   for (double value : values) {
-    volts.push_back(map.volts_low + (value - low) / (high - low) * (map.volts_high - map.volts_low));
+    volts.push_back(map.volts_low +
+                    (value - low) / (high - low) * (map.volts_high - map.volts_low));
   }
   return volts;
 }
@@ -182,8 +185,8 @@ void split_rows(const config::Config& config, const std::vector<std::size_t>& ro
     if (rows.size() < per_class) {
       throw input_error(config.source_file.string() + ": at task.split: found class \"" +
                         class_names[k] + "\" with " + std::to_string(rows.size()) + " rows in " +
-                        config.task.file.string() + ", expected at least train + test = " +
-                        std::to_string(per_class));
+                        config.task.file.string() +
+                        ", expected at least train + test = " + std::to_string(per_class));
     }
     shuffle(rows, generator);
     const auto trained = static_cast<std::ptrdiff_t>(split.train_per_class);
@@ -202,7 +205,8 @@ Dataset make_csv_dataset(const config::Config& config) {
                   "one per network input");
   std::vector<std::vector<double>> inputs;
   for (std::size_t i = 0; i < task.inputs.size(); ++i) {
-    inputs.push_back(to_volts(table, task.inputs[i], config, "task.inputs[" + std::to_string(i) + "]"));
+    inputs.push_back(
+        to_volts(table, task.inputs[i], config, "task.inputs[" + std::to_string(i) + "]"));
   }
 
   Dataset data;
@@ -241,8 +245,7 @@ Dataset make_csv_dataset(const config::Config& config) {
       }
     }
   } else {
-    require_entries(config, "task.targets", task.targets.size(), outputs,
-                    "one per network output");
+    require_entries(config, "task.targets", task.targets.size(), outputs, "one per network output");
     for (std::size_t k = 0; k < task.targets.size(); ++k) {
       const std::vector<double> volts =
           to_volts(table, task.targets[k], config, "task.targets[" + std::to_string(k) + "]");

@@ -49,8 +49,7 @@ Dataset make_regression(const config::Config& config) {
   const config::Task& task = config.task;
   Dataset data;
   for (int i = 0; i < task.points; ++i) {
-    const double x =
-        task.input_low + (task.input_high - task.input_low) * i / (task.points - 1);
+    const double x = task.input_low + (task.input_high - task.input_low) * i / (task.points - 1);
     const double y =
         std::min(task.target_start + task.target_slope * (x - task.input_low), task.target_ceiling);
     data.train.push_back({{x}, {y}});

@@ -99,15 +99,16 @@ TEST(Dataset, Classify2dIsReproducibleFromTheSeedAndNotLinearlySeparable) {
 }
 
 TEST(Dataset, ShippedIrisSplitsTenAndFortyPerSpecies) {
-  const json task = {
-      {"kind", "csv"},
-      {"file", "../data/iris.csv"},
-      {"problem", "classification"},
-      {"inputs",
-       {{{"column", "sepal_length"}}, {{"column", "sepal_width"}}, {{"column", "petal_length"}},
-        {{"column", "petal_width"}}}},
-      {"classes", {{"column", "species"}, {"volts", {0.1, 0.25}}}},
-      {"split", {{"kind", "per_class"}, {"train", 10}, {"test", 40}}}};
+  const json task = {{"kind", "csv"},
+                     {"file", "../data/iris.csv"},
+                     {"problem", "classification"},
+                     {"inputs",
+                      {{{"column", "sepal_length"}},
+                       {{"column", "sepal_width"}},
+                       {{"column", "petal_length"}},
+                       {{"column", "petal_width"}}}},
+                     {"classes", {{"column", "species"}, {"volts", {0.1, 0.25}}}},
+                     {"split", {{"kind", "per_class"}, {"train", 10}, {"test", 40}}}};
   const Dataset data = build(task, 4, 3);
   ASSERT_EQ(data.train.size(), 30u);
   ASSERT_EQ(data.test.size(), 120u);
@@ -172,31 +173,35 @@ TEST(Dataset, CsvTwoClassesOnOneOutputUseTheNearestTarget) {
 
 TEST(DatasetErrors, BadNumberNamesFileLineAndColumn) {
   CsvFile file("a,y\n1,2\n3,oops\n");
-  const std::string message =
-      error_of({{"kind", "csv"}, {"file", file.path()}, {"inputs", {{{"column", "a"}}}},
-                {"targets", {{{"column", "y"}}}}},
-               1, 1);
-  EXPECT_NE(message.find(file.path() + ":3: column 2 (y): found \"oops\", expected a finite number"),
-            std::string::npos)
+  const std::string message = error_of({{"kind", "csv"},
+                                        {"file", file.path()},
+                                        {"inputs", {{{"column", "a"}}}},
+                                        {"targets", {{{"column", "y"}}}}},
+                                       1, 1);
+  EXPECT_NE(
+      message.find(file.path() + ":3: column 2 (y): found \"oops\", expected a finite number"),
+      std::string::npos)
       << message;
 }
 
 TEST(DatasetErrors, RowOfTheWrongWidthNamesItsLine) {
   CsvFile file("a,y\n1,2\n\n3,4,5\n");
-  const std::string message =
-      error_of({{"kind", "csv"}, {"file", file.path()}, {"inputs", {{{"column", "a"}}}},
-                {"targets", {{{"column", "y"}}}}},
-               1, 1);
+  const std::string message = error_of({{"kind", "csv"},
+                                        {"file", file.path()},
+                                        {"inputs", {{{"column", "a"}}}},
+                                        {"targets", {{{"column", "y"}}}}},
+                                       1, 1);
   EXPECT_NE(message.find(file.path() + ":4: found 3 fields, expected 2"), std::string::npos)
       << message;
 }
 
 TEST(DatasetErrors, UnknownColumnNamesTheJsonPathAndTheColumnsThere) {
   CsvFile file("a,y\n1,2\n3,4\n");
-  const std::string message =
-      error_of({{"kind", "csv"}, {"file", file.path()}, {"inputs", {{{"column", "b"}}}},
-                {"targets", {{{"column", "y"}}}}},
-               1, 1);
+  const std::string message = error_of({{"kind", "csv"},
+                                        {"file", file.path()},
+                                        {"inputs", {{{"column", "b"}}}},
+                                        {"targets", {{{"column", "y"}}}}},
+                                       1, 1);
   EXPECT_NE(message.find("at task.inputs[0].column: found the column \"b\""), std::string::npos)
       << message;
   EXPECT_NE(message.find("expected one of \"a\", \"y\""), std::string::npos) << message;
@@ -204,7 +209,9 @@ TEST(DatasetErrors, UnknownColumnNamesTheJsonPathAndTheColumnsThere) {
 
 TEST(DatasetErrors, ConstantColumnAndTooFewRowsPerClass) {
   CsvFile constant("a,y\n1,2\n1,4\n");
-  EXPECT_NE(error_of({{"kind", "csv"}, {"file", constant.path()}, {"inputs", {{{"column", "a"}}}},
+  EXPECT_NE(error_of({{"kind", "csv"},
+                      {"file", constant.path()},
+                      {"inputs", {{{"column", "a"}}}},
                       {"targets", {{{"column", "y"}}}}},
                      1, 1)
                 .find("constant"),

@@ -44,8 +44,7 @@ TEST(ErrorModes, LineThroughTheMiddleInputIsAllSlope) {
   EXPECT_GT(modes.slope, 0.0);  // rising error: positive slope mode
   EXPECT_NEAR(modes.curvature, 0.0, 1e-15);
   // Orthonormal modes: a pure mode carries the whole mean squared error.
-  EXPECT_NEAR(modes.slope * modes.slope, mean_square(polynomial(x, -0.1 * middle, 0.1, 0)),
-              1e-15);
+  EXPECT_NEAR(modes.slope * modes.slope, mean_square(polynomial(x, -0.1 * middle, 0.1, 0)), 1e-15);
 }
 
 TEST(ErrorModes, QuadraticErrorSplitsWithoutLoss) {
@@ -53,9 +52,9 @@ TEST(ErrorModes, QuadraticErrorSplitsWithoutLoss) {
   const auto error = polynomial(x, 0.01, -0.05, 0.3);
   const ErrorModes modes = decompose_error(x, error);
   EXPECT_GT(modes.curvature, 0.0);
-  EXPECT_NEAR(modes.mean * modes.mean + modes.slope * modes.slope +
-                  modes.curvature * modes.curvature,
-              mean_square(error), 1e-15);
+  EXPECT_NEAR(
+      modes.mean * modes.mean + modes.slope * modes.slope + modes.curvature * modes.curvature,
+      mean_square(error), 1e-15);
 }
 
 TEST(ErrorModes, ClippedRampHasCurvatureAPolynomialOfDegreeOneCannotMatch) {
@@ -64,8 +63,7 @@ TEST(ErrorModes, ClippedRampHasCurvatureAPolynomialOfDegreeOneCannotMatch) {
   for (double v : x) error.push_back(std::min(0.109 + 0.63 * v, 0.304) - (0.109 + 0.45 * v));
   const ErrorModes modes = decompose_error(x, error);
   EXPECT_LT(modes.curvature, -1e-3);  // a ceiling bends the ramp down
-  EXPECT_LE(modes.mean * modes.mean + modes.slope * modes.slope +
-                modes.curvature * modes.curvature,
+  EXPECT_LE(modes.mean * modes.mean + modes.slope * modes.slope + modes.curvature * modes.curvature,
             mean_square(error) + 1e-15);
 }
 
