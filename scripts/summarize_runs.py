@@ -4,8 +4,9 @@ regression also the order in which the error modes were learned.
 
 Usage: /usr/bin/python3 scripts/summarize_runs.py RUN_DIR...
 
-A mode counts as learned at the first evaluated epoch where its magnitude is at most half of
-its magnitude at epoch 0 ("half-time"); '-' if that never happens. The order lists the modes by
+A mode counts as learned at the first evaluated epoch from which its magnitude stays at most
+half of its magnitude at epoch 0 until the end of the run ("half-time"); '-' if it does not end
+there (a mode that only passes through zero on its way to the other sign is not learned). The order lists the modes by
 half-time (ties joined by '='; a mode never learned comes last).
 """
 
@@ -26,8 +27,13 @@ def half_times(history_path):
     times = {}
     for name, column in MODES:
         start = abs(float(rows[0][column]))
-        times[name] = next((int(r["epoch"]) for r in rows[1:]
-                            if abs(float(r[column])) <= 0.5 * start), None)
+        learned = None
+        for row in rows[1:]:
+            if abs(float(row[column])) > 0.5 * start:
+                learned = None
+            elif learned is None:
+                learned = int(row["epoch"])
+        times[name] = learned
     return times
 
 

@@ -59,9 +59,9 @@ Dataset make_regression(const config::Config& config) {
   return data;
 }
 
-// Points uniform over the input square; class +1 above the parabola
-// v = 0.2 + 2 (u - 0.5)^2 (u, v the inputs scaled to [0, 1]), else -1: no straight line
-// separates them. Labels +/- target on one output, so the decision is the output's sign.
+// Points uniform over the input square; class +1 outside the quarter circle u^2 + v^2 = 0.8^2
+// around the low corner (u, v the inputs scaled to [0, 1]), else -1: no straight line separates
+// them. Labels +/- target on one output, so the decision is the output's sign.
 Dataset make_classify2d(const config::Config& config) {
   require_count(config, "network.inputs", config.network.inputs.size(), 2);
   require_count(config, "network.outputs", config.network.outputs.size(), 1);
@@ -72,7 +72,7 @@ Dataset make_classify2d(const config::Config& config) {
     for (int i = 0; i < count; ++i) {
       const double u = unit_interval(generator);
       const double v = unit_interval(generator);
-      const bool above = v > classify2d_boundary(u);
+      const bool above = v > classify2d_boundary(u);  // outside the circle
       const double span = task.input_high - task.input_low;
       samples.push_back({{task.input_low + u * span, task.input_low + v * span},
                          {above ? task.target : -task.target}});
@@ -89,7 +89,10 @@ Dataset make_classify2d(const config::Config& config) {
 
 }  // namespace
 
-double classify2d_boundary(double u) { return 0.2 + 2.0 * (u - 0.5) * (u - 0.5); }
+double classify2d_boundary(double u) {
+  constexpr double kRadius = 0.8;  // half of the square inside
+  return u < kRadius ? std::sqrt(kRadius * kRadius - u * u) : 0.0;
+}
 
 Dataset make_dataset(const config::Config& config) {
   const std::string& kind = config.task.kind;
