@@ -59,9 +59,10 @@ Dataset make_regression(const config::Config& config) {
   return data;
 }
 
-// Points uniform over the input square; class +1 outside the quarter circle u^2 + v^2 = 0.8^2
-// around the low corner (u, v the inputs scaled to [0, 1]), else -1: no straight line separates
-// them. Labels +/- target on one output, so the decision is the output's sign.
+// Points uniform over the input square; class +1 inside the quarter circle of radius 0.8 around
+// the high corner, (1 - u)^2 + (1 - v)^2 < 0.8^2 (u, v the inputs scaled to [0, 1]), else -1:
+// no straight line separates them. Labels +/- target on one output, so the decision is the
+// output's sign.
 Dataset make_classify2d(const config::Config& config) {
   require_count(config, "network.inputs", config.network.inputs.size(), 2);
   require_count(config, "network.outputs", config.network.outputs.size(), 1);
@@ -72,7 +73,7 @@ Dataset make_classify2d(const config::Config& config) {
     for (int i = 0; i < count; ++i) {
       const double u = unit_interval(generator);
       const double v = unit_interval(generator);
-      const bool above = v > classify2d_boundary(u);  // outside the circle
+      const bool above = v > classify2d_boundary(u);  // inside the circle
       const double span = task.input_high - task.input_low;
       samples.push_back({{task.input_low + u * span, task.input_low + v * span},
                          {above ? task.target : -task.target}});
@@ -91,7 +92,8 @@ Dataset make_classify2d(const config::Config& config) {
 
 double classify2d_boundary(double u) {
   constexpr double kRadius = 0.8;  // half of the square inside
-  return u < kRadius ? std::sqrt(kRadius * kRadius - u * u) : 0.0;
+  const double across = 1.0 - u;
+  return across < kRadius ? 1.0 - std::sqrt(kRadius * kRadius - across * across) : 1.0;
 }
 
 Dataset make_dataset(const config::Config& config) {

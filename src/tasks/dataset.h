@@ -35,8 +35,8 @@ struct Dataset {
 // file, line and column) when the data is malformed or the network does not fit the task.
 Dataset make_dataset(const config::Config& config);
 
-// classify2d's boundary, a quarter circle of radius 0.8 around the low corner: class +1 where
-// v > classify2d_boundary(u), u and v the two inputs scaled to [0, 1].
+// classify2d's boundary, a quarter circle of radius 0.8 around the high corner (1, 1): class +1
+// where v > classify2d_boundary(u) (inside it), u and v the two inputs scaled to [0, 1].
 double classify2d_boundary(double u);
 
 // Nearest-target classification: the class value closest to `output`.

@@ -91,11 +91,13 @@ TEST(Dataset, Classify2dIsReproducibleFromTheSeedAndNotLinearlySeparable) {
     EXPECT_TRUE(is_correct(a, std::vector<double>{sample.labels[0] * 0.3}, sample.labels));
     positive += sample.labels[0] > 0;
   }
-  EXPECT_GT(positive, 100);  // about half of the square lies outside the circle
+  EXPECT_GT(positive, 100);  // about half of the square lies inside the circle
   EXPECT_LT(positive, 200);
-  // The boundary bends: its points are 0.8 from the low corner, not on a line.
-  for (double u : {0.0, 0.2, 0.4, 0.6}) EXPECT_NEAR(std::hypot(u, classify2d_boundary(u)), 0.8, 1e-12);
-  EXPECT_EQ(classify2d_boundary(0.85), 0.0);
+  // The boundary bends: its points are 0.8 from the high corner, not on a line.
+  for (double u : {0.3, 0.5, 0.7, 1.0}) {
+    EXPECT_NEAR(std::hypot(1 - u, 1 - classify2d_boundary(u)), 0.8, 1e-12);
+  }
+  EXPECT_EQ(classify2d_boundary(0.15), 1.0);
 }
 
 TEST(Dataset, ShippedIrisSplitsTenAndFortyPerSpecies) {
