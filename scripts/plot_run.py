@@ -7,6 +7,9 @@ Reads results.json, history.csv and gates.csv from RUN_DIR and writes, into DIR 
   learning_curve.png  train/test MSE per epoch (log scale) and accuracy when the task has one
   gates.png           every edge's gate voltage per epoch
   network.png         the lattice: edge width ~ conductance, edge colour = gate change since epoch 0
+  error_modes.png     (1-D regression) |mean|, |slope| and |curvature| of the training error
+  boundary.png        (runs with boundary.csv) the trained network's output over its two inputs,
+                      the decision boundary O = 0 and the training points (samples.csv) on top
 A missing or malformed input file is reported on stderr, naming the file, with exit status 2.
 """
 
@@ -28,6 +31,7 @@ from matplotlib.lines import Line2D  # noqa: E402
 
 DPI = 120
 HISTORY_COLUMNS = ["epoch", "train_mse", "train_accuracy", "test_mse", "test_accuracy"]
+ERROR_MODE_COLUMNS = ["train_error_mean", "train_error_slope", "train_error_curvature"]
 
 # How each node role is drawn: (label in the legend, marker, face colour).
 ROLE_STYLES = {
@@ -167,6 +171,39 @@ def read_history(path):
             for line_number, row in enumerate(body, start=2)
         ]
     return history
+
+
+def read_error_modes(path):
+    """Returns {column: [value per epoch]} with the epoch, or None when history.csv has no modes."""
+    header, body = read_csv_rows(path)
+    if not all(c in header for c in ERROR_MODE_COLUMNS):
+        return None
+    modes = {}
+    for column in ["epoch"] + ERROR_MODE_COLUMNS:
+        index = header.index(column)
+        modes[column] = [parse_number(row[index], path, line_number, column)
+                         for line_number, row in enumerate(body, start=2)]
+    return modes
+
+
+def read_numeric_table(path):
+    """Returns (header, columns) of a CSV whose cells are all numbers."""
+    header, body = read_csv_rows(path)
+    columns = [[parse_number(row[i], path, line_number, header[i])
+                for line_number, row in enumerate(body, start=2)] for i in range(len(header))]
+    return header, columns
+
+
+def read_samples(path):
+    """Returns [(set, inputs, labels)] from samples.csv (first column 'set')."""
+    header, body = read_csv_rows(path)
+    require(header[0] == "set", path, "the first column should be 'set'")
+    label_count = sum(1 for h in header if h.startswith("label_"))
+    samples = []
+    for line_number, row in enumerate(body, start=2):
+        values = [parse_number(c, path, line_number, header[i + 1]) for i, c in enumerate(row[1:])]
+        samples.append((row[0], values[:len(values) - label_count], values[len(values) - label_count:]))
+    return samples
 
 
 def read_gates(path, edge_count):
@@ -410,6 +447,65 @@ def plot_network(results, gates, out_path):
     save(figure, out_path)
 
 
+def plot_error_modes(results, modes, out_path):
+    figure, axes = plt.subplots(figsize=(7, 4.2))
+    styles = [("train_error_mean", "mean", "#1f77b4"), ("train_error_slope", "slope", "#ff7f0e"),
+              ("train_error_curvature", "curvature", "#2ca02c")]
+    for column, label, color in styles:
+        magnitudes = positive_or_nan([abs(v) for v in modes[column]])
+        axes.plot(modes["epoch"], magnitudes, color=color, label=label, marker=".", markersize=3)
+    axes.set_yscale("log")
+    axes.set_xlabel("epoch")
+    axes.set_ylabel("|error mode| (V)")
+    axes.grid(True, which="both", alpha=0.3)
+    axes.legend(title="training error component")
+    axes.set_title(run_title(results, "error modes (orthogonal polynomials on the inputs)"))
+    save(figure, out_path)
+
+
+def plot_boundary(results, boundary_path, samples, out_path):
+    header, columns = read_numeric_table(boundary_path)
+    require(len(header) >= 3, boundary_path, "expected two input columns and at least one output")
+    xs, ys = columns[0], columns[1]
+    grid_x = sorted(set(xs))
+    grid_y = sorted(set(ys))
+    require(len(grid_x) * len(grid_y) == len(xs), boundary_path, "the inputs are not a full grid")
+    index = {(x, y): i for i, (x, y) in enumerate(zip(xs, ys))}
+    outputs = columns[2:]
+    if len(outputs) == 1:
+        value = outputs[0]
+        what = f"output {header[2]} (V)"
+    else:  # one output per class: the class is the largest
+        value = [max(range(len(outputs)), key=lambda k: outputs[k][i]) for i in range(len(xs))]
+        what = "class (largest output)"
+    z = [[value[index[(x, y)]] for x in grid_x] for y in grid_y]
+    figure, axes = plt.subplots(figsize=(6.4, 5.4))
+    if len(outputs) == 1:
+        bound = max(abs(v) for v in value) or 1.0
+        mesh = axes.pcolormesh(grid_x, grid_y, z, cmap="coolwarm", shading="nearest",
+                               vmin=-bound, vmax=bound)
+        axes.contour(grid_x, grid_y, z, levels=[0.0], colors="black", linewidths=1.5)
+    else:
+        mesh = axes.pcolormesh(grid_x, grid_y, z, cmap="viridis", shading="nearest")
+    figure.colorbar(mesh, ax=axes).set_label(what)
+    for set_name, marker in (("train", "o"), ("test", "x")):
+        points = [(s[1], s[2]) for s in samples if s[0] == set_name]
+        if not points:
+            continue
+        colors_ = ["#b2182b" if labels[0] > 0 else "#2166ac" for _, labels in points] \
+            if len(outputs) == 1 else [max(range(len(labels)), key=lambda k: labels[k])
+                                      for _, labels in points]
+        axes.scatter([p[0][0] for p in points], [p[0][1] for p in points], c=colors_,
+                     marker=marker, s=28 if marker == "o" else 14,
+                     edgecolors="black" if marker == "o" else None, linewidths=0.6,
+                     label=f"{set_name} points (colour = label)")
+    axes.set_xlabel(f"input {header[0]} (V)")
+    axes.set_ylabel(f"input {header[1]} (V)")
+    axes.legend(loc="upper right", fontsize=8)
+    axes.set_title(run_title(results, "decision boundary (learning off; black: O = 0)"))
+    save(figure, out_path)
+
+
 def save(figure, path):
     try:
         figure.savefig(path, dpi=DPI, bbox_inches="tight")
@@ -449,6 +545,13 @@ def main():
         plot_learning_curve(results, history, os.path.join(out_dir, "learning_curve.png"))
         plot_gates(results, epochs, gates, os.path.join(out_dir, "gates.png"))
         plot_network(results, gates, os.path.join(out_dir, "network.png"))
+        modes = read_error_modes(os.path.join(run_dir, "history.csv"))
+        if modes is not None:
+            plot_error_modes(results, modes, os.path.join(out_dir, "error_modes.png"))
+        boundary_path = os.path.join(run_dir, "boundary.csv")
+        if os.path.exists(boundary_path):
+            samples = read_samples(os.path.join(run_dir, "samples.csv"))
+            plot_boundary(results, boundary_path, samples, os.path.join(out_dir, "boundary.png"))
     except RunDataError as error:
         print(f"plot_run.py: error: {error}", file=sys.stderr)
         return 2

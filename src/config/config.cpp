@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -273,14 +274,16 @@ std::vector<Output> read_outputs(const ValueReader& value, NodeRegistry& nodes) 
   return outputs;
 }
 
-// Relative paths are relative to the config file, so a config and its edge travel together.
-fs::path read_edge_file(const ValueReader& value, const fs::path& config_file) {
+// Relative paths are relative to the config file, so a config and the files it names travel
+// together.
+fs::path read_file_path(const ValueReader& value, const fs::path& config_file,
+                        std::string_view what) {
   const std::string written = value.string(kNonEmptyPath);
   const fs::path resolved = fs::absolute(config_file.parent_path() / written).lexically_normal();
   if (!is_readable_file(resolved)) {
     value.fail("the path \"" + written + "\" (resolved to " + resolved.string() +
                    "), which is not a readable file",
-               "the path of an existing, readable edge netlist");
+               "the path of an existing, readable " + std::string(what));
   }
   return resolved;
 }
@@ -288,7 +291,7 @@ fs::path read_edge_file(const ValueReader& value, const fs::path& config_file) {
 Edge read_edge(const ValueReader& value, const fs::path& config_file) {
   const ObjectReader object = value.object({"file", "subckt", "params"});
   Edge edge;
-  edge.file = read_edge_file(object.required("file"), config_file);
+  edge.file = read_file_path(object.required("file"), config_file, "edge netlist");
   edge.subckt = object.required("subckt").string(kSubcktName);
   edge.params = read_named_numbers(object.optional("params", json::object()));
   return edge;
@@ -341,17 +344,134 @@ Network read_network(const ValueReader& value, const fs::path& config_file) {
 
 // --- Task, training, simulator ---
 
-Task read_task(const ValueReader& value) {
-  const Task defaults;
+constexpr NumberRule kOpenFraction{"a number in (0, 1)", [](double x) { return x > 0 && x < 1; }};
+constexpr StringRule kColumnName{"a non-empty column name", is_non_empty};
+
+// A [low, high] pair of numbers; `distinct` refuses low == high (a range that maps nothing).
+std::pair<double, double> read_pair(const ValueReader& value, std::string_view expected) {
+  const std::vector<ValueReader> pair = value.array(expected, 2, 2);
+  const std::pair<double, double> read{pair[0].number(kAnyNumber), pair[1].number(kAnyNumber)};
+  if (read.first == read.second) value.reject(std::string(expected) + " with low != high");
+  return read;
+}
+
+ColumnMap read_column_map(const ValueReader& value) {
+  const ColumnMap defaults;
+  const ObjectReader object = value.object({"column", "volts", "range"});
+  ColumnMap map;
+  map.column = object.required("column").string(kColumnName);
+  std::tie(map.volts_low, map.volts_high) =
+      read_pair(object.optional("volts", {defaults.volts_low, defaults.volts_high}),
+                "a [low, high] pair of volts");
+  if (object.contains("range")) {
+    std::tie(map.data_low, map.data_high) =
+        read_pair(object.required("range"), "a [low, high] pair of data values");
+  }
+  return map;
+}
+
+std::vector<ColumnMap> read_column_maps(const ValueReader& value, std::string_view expected) {
+  std::vector<ColumnMap> maps;
+  for (const ValueReader& element : value.array(expected, 1)) {
+    maps.push_back(read_column_map(element));
+  }
+  return maps;
+}
+
+constexpr EnumNames<Split::Kind, 2> kSplitNames{{
+    {"fraction", Split::Kind::fraction},
+    {"per_class", Split::Kind::per_class},
+}};
+
+Split read_split(const ValueReader& value, bool classification) {
+  const Split defaults;
+  Split split;
+  split.kind =
+      read_choice(value.object({"kind", "train", "test"}), "kind", kSplitNames, defaults.kind);
+  if (split.kind == Split::Kind::fraction) {
+    const ObjectReader object = value.object({"kind", "train"});
+    split.train_fraction = object.optional("train", defaults.train_fraction).number(kOpenFraction);
+    return split;
+  }
+  if (!classification) {
+    value.object({"kind", "train", "test"})
+        .required("kind")
+        .reject("\"fraction\" (a per-class split needs task.problem \"classification\")");
+  }
+  const ObjectReader object = value.object({"kind", "train", "test"});
+  split.train_per_class = object.optional("train", defaults.train_per_class).integer(1);
+  split.test_per_class = object.optional("test", defaults.test_per_class).integer(0);
+  return split;
+}
+
+// The input range every generated task shares; `high_default` differs by task.
+void read_input_range(const ObjectReader& object, Task& task, double high_default) {
+  task.input_low = object.optional("input_low", task.input_low).number(kAnyNumber);
+  task.input_high = read_above(object, "input_high", high_default, "input_low", task.input_low);
+}
+
+void read_csv_task(const ValueReader& value, const fs::path& config_file, Task& task) {
   const ObjectReader object =
-      value.object({"kind", "input_low", "input_high", "target_same", "target_different"});
+      value.object({"kind", "file", "problem", "inputs", "targets", "classes", "split"});
+  task.file = read_file_path(object.required("file"), config_file, "CSV file");
+  task.classification =
+      object.optional("problem", "regression").one_of({"regression", "classification"}) ==
+      "classification";
+  task.inputs = read_column_maps(object.required("inputs"), "a non-empty array of input columns");
+  if (task.classification) {
+    if (object.contains("targets")) {
+      object.required("targets").reject("no \"targets\" (a classification task uses \"classes\")");
+    }
+    const ObjectReader classes = object.required("classes").object({"column", "volts"});
+    task.class_column = classes.required("column").string(kColumnName);
+    std::tie(task.class_low, task.class_high) =
+        read_pair(classes.optional("volts", {task.class_low, task.class_high}),
+                  "a [low, high] pair of volts");
+  } else {
+    if (object.contains("classes")) {
+      object.required("classes").reject("no \"classes\" (a regression task uses \"targets\")");
+    }
+    task.targets =
+        read_column_maps(object.required("targets"), "a non-empty array of target columns");
+  }
+  task.split = read_split(object.optional("split", json::object()), task.classification);
+}
+
+Task read_task(const ValueReader& value, const fs::path& config_file) {
   Task task;
-  task.kind = object.optional("kind", defaults.kind).one_of({"xor"});
-  task.input_low = object.optional("input_low", defaults.input_low).number(kAnyNumber);
-  task.input_high = object.optional("input_high", defaults.input_high).number(kAnyNumber);
-  task.target_same = object.optional("target_same", defaults.target_same).number(kAnyNumber);
-  task.target_different =
-      object.optional("target_different", defaults.target_different).number(kAnyNumber);
+  // The keys allowed depend on the kind, so the kind is read first.
+  task.kind =
+      value
+          .object({"kind", "input_low", "input_high", "target_same", "target_different", "points",
+                   "target_start", "target_slope", "target_ceiling", "train_points", "test_points",
+                   "target", "file", "problem", "inputs", "targets", "classes", "split"})
+          .optional("kind", task.kind)
+          .one_of({"xor", "regression", "classify2d", "csv"});
+  if (task.kind == "xor") {
+    const ObjectReader object =
+        value.object({"kind", "input_low", "input_high", "target_same", "target_different"});
+    read_input_range(object, task, task.input_high);
+    task.target_same = object.optional("target_same", task.target_same).number(kAnyNumber);
+    task.target_different =
+        object.optional("target_different", task.target_different).number(kAnyNumber);
+  } else if (task.kind == "regression") {
+    const ObjectReader object = value.object({"kind", "points", "input_low", "input_high",
+                                              "target_start", "target_slope", "target_ceiling"});
+    task.points = object.optional("points", task.points).integer(3);
+    read_input_range(object, task, 0.435);
+    task.target_start = object.optional("target_start", task.target_start).number(kAnyNumber);
+    task.target_slope = object.optional("target_slope", task.target_slope).number(kAnyNumber);
+    task.target_ceiling = object.optional("target_ceiling", task.target_ceiling).number(kAnyNumber);
+  } else if (task.kind == "classify2d") {
+    const ObjectReader object =
+        value.object({"kind", "train_points", "test_points", "input_low", "input_high", "target"});
+    task.train_points = object.optional("train_points", task.train_points).integer(2);
+    task.test_points = object.optional("test_points", task.test_points).integer(1);
+    read_input_range(object, task, task.input_high);
+    task.target = object.optional("target", task.target).number(kPositive);
+  } else {
+    read_csv_task(value, config_file, task);
+  }
   return task;
 }
 
@@ -385,24 +505,47 @@ Simulator read_simulator(const ValueReader& value) {
   return simulator;
 }
 
+bool is_classification(const Task& task) {
+  return task.kind == "classify2d" || (task.kind == "csv" && task.classification);
+}
+
+Analysis read_analysis(const ValueReader& value, const Config& config) {
+  const Analysis defaults;
+  const ObjectReader object = value.object(
+      {"boundary_grid", "inference_samples", "step_seconds", "hold_seconds", "settle_tolerance"});
+  // A decision boundary is drawn by default where there is one to draw: two inputs, classes.
+  const bool planar = config.network.inputs.size() == 2 && is_classification(config.task);
+  Analysis analysis;
+  analysis.boundary_grid = object.optional("boundary_grid", planar ? 21 : 0).integer(0);
+  analysis.inference_samples =
+      object.optional("inference_samples", defaults.inference_samples).integer(1);
+  analysis.step_seconds = object.optional("step_seconds", defaults.step_seconds).number(kPositive);
+  analysis.hold_seconds = object.optional("hold_seconds", defaults.hold_seconds).number(kPositive);
+  analysis.settle_tolerance =
+      object.optional("settle_tolerance", defaults.settle_tolerance).number(kOpenFraction);
+  return analysis;
+}
+
 // Reads and checks every section; fills defaults into `document` as it goes.
 Config read_config(json& document, const fs::path& file, const Diagnostics& diagnostics) {
   const Config defaults;
-  const ObjectReader top =
-      ValueReader(&document, JsonPath(), diagnostics)
-          .object({"name", "seed", "network", "task", "training", "simulator", "physical"});
+  const ObjectReader top = ValueReader(&document, JsonPath(), diagnostics)
+                               .object({"name", "seed", "network", "task", "training", "simulator",
+                                        "physical", "analysis"});
   Config config;
   config.name = top.optional("name", defaults.name).string(kRunName);
   config.seed = top.required("seed").integer<std::uint64_t>(0);
   config.network = read_network(top.required("network"), file);
-  config.task = read_task(top.optional("task", json::object()));
+  config.task = read_task(top.optional("task", json::object()), file);
   config.training = read_training(top.optional("training", json::object()));
   config.simulator = read_simulator(top.optional("simulator", json::object()));
   config.physical =
       read_physical(top.optional("physical", json::object()), config.network, config.seed);
+  config.analysis = read_analysis(top.optional("analysis", json::object()), config);
   config.source_file = file;
   config.resolved = document;
   config.resolved["network"]["edge"]["file"] = config.network.edge.file.string();
+  if (config.task.kind == "csv") config.resolved["task"]["file"] = config.task.file.string();
   return config;
 }
 

@@ -73,12 +73,49 @@ struct Network {
   double node_leak_ohms = 1e7;  // resistor from every lattice node to ground, both copies
 };
 
+// How a CSV column maps to volts: the data range [data_low, data_high] (default: the column's
+// minimum and maximum over the file) goes linearly onto [volts_low, volts_high].
+struct ColumnMap {
+  std::string column;
+  double volts_low = 0.0;
+  double volts_high = 0.45;
+  std::optional<double> data_low, data_high;
+};
+
+// Which samples of a CSV file train and which test, drawn from the run's seed.
+struct Split {
+  enum class Kind { fraction, per_class };
+  Kind kind = Kind::fraction;
+  double train_fraction = 0.5;  // fraction: of all rows
+  int train_per_class = 10;     // per_class: rows of each class
+  int test_per_class = 40;
+};
+
+// The task and its data. Which keys apply depends on `kind` (see README "Tasks").
 struct Task {
-  std::string kind = "xor";
-  double input_low = 0.0;
+  std::string kind = "xor";  // xor, regression, classify2d or csv
+  double input_low = 0.0;    // xor, regression, classify2d: input range (V)
   double input_high = 0.45;
-  double target_same = 0.0;          // label for inputs 00 and 11
-  double target_different = -0.087;  // label for inputs 01 and 10
+  double target_same = 0.0;          // xor: label for inputs 00 and 11
+  double target_different = -0.087;  // xor: label for inputs 01 and 10
+  // regression: the published clipped ramp, `points` inputs evenly over the input range,
+  // target min(target_start + target_slope (x - input_low), target_ceiling).
+  int points = 8;
+  double target_start = 0.109;
+  double target_slope = 0.63;
+  double target_ceiling = 0.304;
+  // classify2d: points drawn from the seed, class by the side of a parabola; labels +/- target.
+  int train_points = 40;
+  int test_points = 200;
+  double target = 0.05;
+  // csv
+  std::filesystem::path file;  // absolute, resolved against the config file's folder
+  bool classification = false;
+  std::vector<ColumnMap> inputs;             // one per network input
+  std::vector<ColumnMap> targets;            // regression: one per network output
+  std::string class_column;                  // classification
+  double class_low = 0.1, class_high = 0.3;  // one-hot labels (V)
+  Split split;
 };
 
 struct Training {
@@ -145,6 +182,15 @@ struct Physical {
   std::optional<double> gate_leak_ohms;  // a resistor from every gate to vss
 };
 
+// The measurements after training, with learning off (see README "Energy and latency").
+struct Analysis {
+  int boundary_grid = 0;           // points per axis of the decision-boundary grid; 0: none
+  int inference_samples = 8;       // samples held to measure power and settling
+  double step_seconds = 1e-8;      // rise time of an input step
+  double hold_seconds = 2e-6;      // how long each input is held
+  double settle_tolerance = 0.01;  // settled: within this fraction of the output's step
+};
+
 struct Config {
   std::string name = "run";
   std::uint64_t seed = 1;
@@ -153,6 +199,7 @@ struct Config {
   Training training;
   Simulator simulator;
   Physical physical;
+  Analysis analysis;
 
   std::filesystem::path source_file;  // the file it was read from
   nlohmann::json resolved;  // the full config after overrides, with every default filled in

@@ -6,27 +6,14 @@
 #include <cstdlib>
 #include <random>
 
+#include "tasks/random.h"
+
 namespace cllnsim::protocol {
 namespace {
 
 // A generator for epoch `epoch` alone, so any epoch's order can be recomputed on its own.
 std::mt19937_64 epoch_generator(std::uint64_t seed, int epoch) {
-  std::seed_seq sequence{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32),
-                         static_cast<std::uint32_t>(epoch), 0x6f72646eU /* "ordn" */};
-  return std::mt19937_64(sequence);
-}
-
-// Fisher-Yates with an explicit bounded draw: std::shuffle's result differs between standard
-// libraries, and runs must be reproducible from the seed everywhere.
-void shuffle(std::vector<std::size_t>& items, std::mt19937_64& generator) {
-  for (std::size_t i = items.size(); i > 1; --i) {
-    const std::uint64_t bound = i;
-    const std::uint64_t limit = UINT64_MAX - UINT64_MAX % bound;
-    std::uint64_t draw;
-    do draw = generator();
-    while (draw >= limit);
-    std::swap(items[i - 1], items[static_cast<std::size_t>(draw % bound)]);
-  }
+  return tasks::seeded_generator(seed, 0x6f72646eU /* "ordn" */, static_cast<std::uint32_t>(epoch));
 }
 
 // Times are kept to 12 significant digits, so the netlist's PWL text and the driver's
@@ -83,7 +70,7 @@ std::vector<std::size_t> Schedule::training_order(int epoch) const {
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
   if (training_.order == config::Training::Order::shuffled) {
     std::mt19937_64 generator = epoch_generator(seed_, epoch);
-    shuffle(order, generator);
+    tasks::shuffle(order, generator);
   }
   return order;
 }

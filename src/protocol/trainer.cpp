@@ -68,25 +68,21 @@ struct OutputProbe {
   std::optional<std::size_t> minus;
 };
 
-Metrics score(const std::vector<tasks::Sample>& samples,
-              const std::vector<std::vector<double>>& outputs, const std::vector<double>& classes) {
+Metrics score(const tasks::Dataset& data, const std::vector<tasks::Sample>& samples,
+              const std::vector<std::vector<double>>& outputs) {
   Metrics metrics;
   double squared = 0.0;
   std::size_t terms = 0, correct = 0;
   for (std::size_t s = 0; s < samples.size(); ++s) {
-    bool all_right = true;
     for (std::size_t k = 0; k < samples[s].labels.size(); ++k) {
       const double error = outputs[s][k] - samples[s].labels[k];
       squared += error * error;
       ++terms;
-      if (!classes.empty()) {
-        all_right &= tasks::nearest_class(classes, outputs[s][k]) == samples[s].labels[k];
-      }
     }
-    correct += all_right ? 1 : 0;
+    correct += tasks::is_correct(data, outputs[s], samples[s].labels) ? 1 : 0;
   }
   metrics.mse = terms ? squared / static_cast<double>(terms) : 0.0;
-  if (!classes.empty()) {
+  if (data.decision != tasks::Decision::none) {
     metrics.accuracy = static_cast<double>(correct) / static_cast<double>(samples.size());
   }
   return metrics;
@@ -172,9 +168,9 @@ class Run {
     record.time = plan.end;
     record.evaluated = plan.evaluated;
     if (plan.evaluated) {
-      record.train = score(data_.train, train_outputs_, data_.classes);
-      record.test =
-          data_.test_is_train ? record.train : score(data_.test, test_outputs_, data_.classes);
+      record.train = score(data_, data_.train, train_outputs_);
+      record.test = data_.test_is_train ? record.train : score(data_, data_.test, test_outputs_);
+      record.train_outputs = train_outputs_;
       final_train_ = record.train;
       final_test_ = record.test;
     }

@@ -20,7 +20,7 @@ namespace cllnsim::protocol {
 
 struct Metrics {
   double mse = 0.0;                // mean over samples and outputs of (O - L)^2, V^2
-  std::optional<double> accuracy;  // nearest-target classification, when the task has classes
+  std::optional<double> accuracy;  // classification tasks: by the data set's decision rule
 };
 
 struct EpochRecord {
@@ -30,6 +30,8 @@ struct EpochRecord {
   Metrics train;
   Metrics test;
   std::span<const double> gates;  // volts, per edge, at the end of the epoch
+  // When evaluated: the free outputs read for each training sample, in data set order.
+  std::span<const std::vector<double>> train_outputs;
 };
 
 struct TrainingSummary {

@@ -5,12 +5,17 @@
 #include <iomanip>
 #include <sstream>
 
+#include "analysis/error_modes.h"
 #include "io/atomic_file.h"
 #include "io/csv.h"
 #include "io/json_file.h"
 
 namespace cllnsim::results {
 namespace {
+
+// Amplitudes (V) of the training error's mean, slope and curvature (analysis/error_modes.h).
+constexpr const char* kErrorModeColumns =
+    ",train_error_mean,train_error_slope,train_error_curvature";
 
 std::filesystem::path prepared(std::filesystem::path dir) {
   io::ensure_directory(dir);
@@ -38,9 +43,15 @@ std::filesystem::path default_run_directory(const config::Config& config) {
   return std::filesystem::path("runs") / name.str();
 }
 
-RunDirectory::RunDirectory(std::filesystem::path dir, const network::Network& network)
-    : dir_(prepared(std::move(dir))), history_(dir_ / "history.csv"), gates_(dir_ / "gates.csv") {
-  history_.append("epoch,train_mse,train_accuracy,test_mse,test_accuracy,simulated_seconds\n");
+RunDirectory::RunDirectory(std::filesystem::path dir, const network::Network& network,
+                           const tasks::Dataset& data)
+    : dir_(prepared(std::move(dir))),
+      data_(data),
+      error_modes_(tasks::is_one_dimensional_regression(data)),
+      history_(dir_ / "history.csv"),
+      gates_(dir_ / "gates.csv") {
+  history_.append("epoch,train_mse,train_accuracy,test_mse,test_accuracy,simulated_seconds" +
+                  std::string(error_modes_ ? kErrorModeColumns : "") + "\n");
   std::vector<std::string> header{"epoch"};
   for (const auto& edge : network.edges()) header.push_back("g" + std::to_string(edge.index));
   gates_.append(csv_line(header));
@@ -57,10 +68,56 @@ void RunDirectory::record_epoch(const protocol::EpochRecord& record) {
   for (double gate : record.gates) gates.push_back(io::format_number(gate));
   gates_.append(csv_line(gates));
   if (!record.evaluated) return;
-  history_.append(
-      csv_line({std::to_string(record.epoch), io::format_number(record.train.mse),
-                optional_number(record.train.accuracy), io::format_number(record.test.mse),
-                optional_number(record.test.accuracy), io::format_number(record.time)}));
+  std::vector<std::string> cells{
+      std::to_string(record.epoch),           io::format_number(record.train.mse),
+      optional_number(record.train.accuracy), io::format_number(record.test.mse),
+      optional_number(record.test.accuracy),  io::format_number(record.time)};
+  if (error_modes_) {
+    std::vector<double> inputs, errors;
+    for (std::size_t s = 0; s < data_.train.size(); ++s) {
+      inputs.push_back(data_.train[s].inputs[0]);
+      errors.push_back(record.train_outputs[s][0] - data_.train[s].labels[0]);
+    }
+    const analysis::ErrorModes modes = analysis::decompose_error(inputs, errors);
+    for (double mode : {modes.mean, modes.slope, modes.curvature}) {
+      cells.push_back(io::format_number(mode));
+    }
+  }
+  history_.append(csv_line(cells));
+}
+
+void RunDirectory::write_samples(const config::Config& config) {
+  std::vector<std::string> header{"set"};
+  for (const auto& input : config.network.inputs) header.push_back(input.name);
+  for (const auto& output : config.network.outputs) header.push_back("label_" + output.name);
+  io::CsvTable table(header);
+  auto add = [&](const char* set, const std::vector<tasks::Sample>& samples) {
+    for (const auto& sample : samples) {
+      std::vector<std::string> row{set};
+      for (double volts : sample.inputs) row.push_back(io::format_number(volts));
+      for (double volts : sample.labels) row.push_back(io::format_number(volts));
+      table.add_row(row);
+    }
+  };
+  add("train", data_.train);
+  if (!data_.test_is_train) add("test", data_.test);
+  io::write_file_atomically(dir_ / "samples.csv", table.text());
+}
+
+void RunDirectory::write_boundary(const config::Config& config,
+                                  const std::vector<std::vector<double>>& inputs,
+                                  const std::vector<std::vector<double>>& outputs) {
+  std::vector<std::string> header;
+  for (const auto& input : config.network.inputs) header.push_back(input.name);
+  for (const auto& output : config.network.outputs) header.push_back(output.name);
+  io::CsvTable table(header);
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    std::vector<std::string> row;
+    for (double volts : inputs[i]) row.push_back(io::format_number(volts));
+    for (double volts : outputs[i]) row.push_back(io::format_number(volts));
+    table.add_row(row);
+  }
+  io::write_file_atomically(dir_ / "boundary.csv", table.text());
 }
 
 void RunDirectory::write_results(const nlohmann::json& results) {

@@ -11,6 +11,7 @@
 #include "io/appending_file.h"
 #include "network/network.h"
 #include "protocol/trainer.h"
+#include "tasks/dataset.h"
 
 namespace cllnsim::results {
 
@@ -20,10 +21,17 @@ std::filesystem::path default_run_directory(const config::Config& config);
 class RunDirectory {
  public:
   // Creates the folder (throws cllnsim::input_error if it cannot be created or written).
-  RunDirectory(std::filesystem::path dir, const network::Network& network);
+  // A 1-D regression's history.csv also gets the error modes of every evaluated epoch.
+  RunDirectory(std::filesystem::path dir, const network::Network& network,
+               const tasks::Dataset& data);
 
   const std::filesystem::path& path() const { return dir_; }
   void write_netlist(const std::vector<std::string>& lines);
+  // samples.csv: every training and test sample (inputs and labels, V), as the seed drew them.
+  void write_samples(const config::Config& config);
+  // boundary.csv: the trained network's outputs over a grid of its two inputs (learning off).
+  void write_boundary(const config::Config& config, const std::vector<std::vector<double>>& inputs,
+                      const std::vector<std::vector<double>>& outputs);
   void record_epoch(const protocol::EpochRecord& record);
   // Publishes history.csv and gates.csv as they stand and writes results.json; the run is
   // over (no more epochs may be recorded) and no temporary file is left behind.
@@ -31,6 +39,8 @@ class RunDirectory {
 
  private:
   std::filesystem::path dir_;
+  const tasks::Dataset& data_;
+  bool error_modes_;
   io::AppendingFile history_;
   io::AppendingFile gates_;
 };
