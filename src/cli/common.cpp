@@ -12,7 +12,8 @@ namespace po = boost::program_options;
 
 std::optional<po::variables_map> parse_command_line(const std::vector<std::string>& args,
                                                     const po::options_description& command,
-                                                    const std::string& usage) {
+                                                    const std::string& usage,
+                                                    bool config_optional) {
   po::options_description options(command);
   options.add_options()("set", po::value<std::vector<std::string>>()->composing(),
                         "override a config key: --set training.eta=0.5 (VALUE parsed as JSON, "
@@ -30,7 +31,7 @@ std::optional<po::variables_map> parse_command_line(const std::vector<std::strin
     std::cout << usage << "\n" << options;
     return std::nullopt;
   }
-  if (!vm.count("config")) {
+  if (!vm.count("config") && !config_optional) {
     throw input_error("no CONFIG given (" + usage.substr(0, usage.find('\n')) + ")");
   }
   return vm;
