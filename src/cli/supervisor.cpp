@@ -41,9 +41,7 @@ std::optional<ChildEnd> fork_supervised() {
   forward.sa_handler = forward_to_child;
   sigemptyset(&forward.sa_mask);
   ::sigaction(SIGTERM, &forward, nullptr);
-  struct sigaction ignore {};
-  ignore.sa_handler = SIG_IGN;
-  ::sigaction(SIGINT, &ignore, nullptr);
+  ::sigaction(SIGINT, &forward, nullptr);
 
   int status = 0;
   while (::waitpid(child, &status, 0) < 0) {

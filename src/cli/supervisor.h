@@ -21,8 +21,8 @@ struct ChildEnd {
 
 // Forks. Returns std::nullopt in the child, which dies with the parent (PR_SET_PDEATHSIG), so a
 // SIGKILL of the command also stops the simulation. Returns in the parent when the child has
-// ended. While waiting the parent forwards SIGTERM to the child and ignores SIGINT (a terminal
-// sends Ctrl-C to both; the child stops at its next checkpoint).
+// ended. While waiting the parent forwards SIGINT and SIGTERM to the child, which stops at its
+// next checkpoint (Ctrl-C on a terminal reaches both; the child sees it once or twice, the same).
 std::optional<ChildEnd> fork_supervised();
 
 // "killed by SIGSEGV (segmentation fault)" or "exited with status 1".

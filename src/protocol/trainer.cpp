@@ -1,7 +1,6 @@
 #include "protocol/trainer.h"
 
 #include <algorithm>
-#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -156,13 +155,14 @@ class Run {
     return state;
   }
 
-  // Where the simulation was when it failed, e.g. "simulated time 1.2e-4 s (epoch 3 of 20,
-  // training sample 2)".
+  // Where the simulation was when it failed, e.g. "last accepted time point at simulated time
+  // 1.2e-4 s (epoch 3 of 20, learning from training sample 2)".
   std::string position(int epochs) const {
     const EpochPlan& plan = window_.current();
     std::ostringstream text;
     text.precision(9);
-    text << "simulated time " << last_time_ << " s (epoch " << plan.epoch << " of " << epochs;
+    text << "last accepted time point at simulated time " << last_time_ << " s (epoch "
+         << plan.epoch << " of " << epochs;
     const Presentation* presenting = nullptr;
     for (const Presentation& presentation : plan.presentations) {
       if (presentation.start <= last_time_) presenting = &presentation;
@@ -257,23 +257,21 @@ class Run {
   Metrics final_train_, final_test_;
 };
 
-// The node names ngspice's messages point at ("trouble with node "g3"", "check node x"), so the
-// user learns where the circuit failed, not only when.
+// The node names ngspice's messages point at (`trouble with node "g3"` after a collapsed time
+// step, `check node xe1.nf` for a singular matrix), so the user learns where, not only when.
 std::vector<std::string> named_nodes(const std::string& messages) {
   std::vector<std::string> nodes;
-  for (std::size_t at = messages.find("node"); at != std::string::npos;
-       at = messages.find("node", at + 4)) {
-    std::size_t begin = at + 4;
-    while (begin < messages.size() && (messages[begin] == ' ' || messages[begin] == '"')) ++begin;
-    std::size_t end = begin;
-    while (end < messages.size() &&
-           (std::isalnum(static_cast<unsigned char>(messages[end])) || messages[end] == '_' ||
-            messages[end] == '.' || messages[end] == '#')) {
-      ++end;
+  for (const std::string marker : {"trouble with node \"", "check node "}) {
+    for (std::size_t at = messages.find(marker); at != std::string::npos;
+         at = messages.find(marker, at + 1)) {
+      std::size_t begin = at + marker.size();
+      while (begin < messages.size() && messages[begin] == ' ') ++begin;
+      const std::size_t end = messages.find_first_of(" \"\n", begin);
+      const std::string node = messages.substr(begin, end - begin);
+      if (!node.empty() && std::find(nodes.begin(), nodes.end(), node) == nodes.end()) {
+        nodes.push_back(node);
+      }
     }
-    if (end == begin || begin == at + 4) continue;  // "node" inside a word, or no name
-    const std::string node = messages.substr(begin, end - begin);
-    if (std::find(nodes.begin(), nodes.end(), node) == nodes.end()) nodes.push_back(node);
   }
   return nodes;
 }
@@ -293,6 +291,7 @@ RunState simulate_segment(const config::Config& config, const network::Network& 
   request.step = config.simulator.max_step;
   request.max_step = config.simulator.max_step;
   request.stop = schedule.epoch_start(last_epoch + 1) - offset;
+  request.time_origin = offset;
   for (const auto& source : netlist.driven_sources) {
     request.external_sources.push_back(source.instance);
   }
@@ -313,7 +312,7 @@ RunState simulate_segment(const config::Config& config, const network::Network& 
   try {
     stats = session.run_transient(request);
   } catch (const Error& error) {
-    std::string where = "at " + run.position(schedule.epochs());
+    std::string where = run.position(schedule.epochs());
     const std::vector<std::string> nodes = named_nodes(error.what());
     if (!nodes.empty()) {
       where += ", at node";
@@ -384,7 +383,9 @@ TrainingSummary train(const config::Config& config, const network::Network& netw
   const int every = config.checkpoint.every_epochs;
   bool simulated = false;
   while (state.epoch < schedule.epochs()) {
-    const int last_epoch = std::min(schedule.epochs(), (state.epoch + 1) / every * every + every);
+    // The next multiple of `every` (epoch 0, a short evaluation, joins the first segment).
+    const int last_epoch =
+        std::min(schedule.epochs(), std::max(every, (state.epoch + every) / every * every));
     std::vector<FinishedEpoch> finished;
     try {
       state = simulate_segment(config, network, edge, data, schedule, session, state, last_epoch,
