@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds cllnsim (installing what is missing) and runs the whole default test suite:
 # formatting check, unit and integration tests against the real libngspice, then the same
-# tests in an AddressSanitizer + UndefinedBehaviorSanitizer build.
+# tests in an AddressSanitizer + UndefinedBehaviorSanitizer build, then a short libFuzzer run of
+# each fuzz target.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,3 +23,7 @@ export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 # Not repeated here: the peak-RSS ratio (sanitizers change RSS) and the five full XOR trainings
 # (the same code paths as the short runs, several times slower under the sanitizers).
 ctest --test-dir build-sanitize --output-on-failure -j"$(nproc)" -E "PeakMemory|ShippedXor"
+
+echo "== fuzzing, short run (the long one: scripts/fuzz.sh --minutes 10)"
+unset LSAN_OPTIONS
+scripts/fuzz.sh --seconds 8

@@ -19,10 +19,11 @@ int sweep_command(const std::vector<std::string>& args);
 
 // Parses a command's arguments: its own `options`, --set, --help and one positional CONFIG. Returns
 // nothing after printing the help when --help was given; throws cllnsim::input_error when
-// CONFIG is missing.
+// CONFIG is missing, unless `config_optional`.
 std::optional<boost::program_options::variables_map> parse_command_line(
     const std::vector<std::string>& args,
-    const boost::program_options::options_description& options, const std::string& usage);
+    const boost::program_options::options_description& options, const std::string& usage,
+    bool config_optional = false);
 
 // Reads and checks everything the parsed command line's CONFIG and --set describe.
 protocol::Experiment prepare_experiment(const boost::program_options::variables_map& vm);
@@ -33,8 +34,8 @@ std::vector<config::Override> overrides_of(const boost::program_options::variabl
 
 std::string version_text();
 
-// Ctrl-C and SIGTERM set a flag that stop_requested() reports (a run ends at the end of its
-// epoch; a sweep launches no more points and waits for those running).
+// Ctrl-C and SIGTERM set a flag that stop_requested() reports (a run ends at its next
+// checkpoint; a sweep launches no more points and waits for those running).
 void install_stop_handlers();
 bool stop_requested();
 

@@ -32,7 +32,8 @@ bool stop_requested() { return stop_signal != 0; }
 
 std::optional<po::variables_map> parse_command_line(const std::vector<std::string>& args,
                                                     const po::options_description& command,
-                                                    const std::string& usage) {
+                                                    const std::string& usage,
+                                                    bool config_optional) {
   po::options_description options(command);
   options.add_options()("set", po::value<std::vector<std::string>>()->composing(),
                         "override a config key: --set training.eta=0.5 (VALUE parsed as JSON, "
@@ -50,7 +51,7 @@ std::optional<po::variables_map> parse_command_line(const std::vector<std::strin
     std::cout << usage << "\n" << options;
     return std::nullopt;
   }
-  if (!vm.count("config")) {
+  if (!vm.count("config") && !config_optional) {
     throw input_error("no CONFIG given (" + usage.substr(0, usage.find('\n')) + ")");
   }
   return vm;

@@ -14,6 +14,8 @@ const char* const kUsage =
     "commands:\n"
     "  train CONFIG [--out DIR] [--set PATH=VALUE]... [--quiet]\n"
     "                          train and evaluate a network inside libngspice\n"
+    "  train --resume DIR [--quiet]\n"
+    "                          continue a run from its last checkpoint\n"
     "  netlist CONFIG [-o FILE] [--set PATH=VALUE]...\n"
     "                          write the standalone netlist of the whole run (ngspice -b)\n"
     "  characterize EDGE_CONFIG --out DIR [--set PATH=VALUE]... [--no-plot]\n"

@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/supervisor.h"
 #include "core/error.h"
 #include "io/csv.h"
 #include "protocol/experiment.h"
@@ -20,8 +21,10 @@ namespace {
 
 const char* const kTrainUsage =
     "usage: cllnsim train CONFIG [--out DIR] [--set PATH=VALUE]... [--quiet]\n"
+    "       cllnsim train --resume DIR [--quiet]\n"
     "Trains and evaluates the network CONFIG describes, inside libngspice, and writes the run\n"
-    "directory (results.json, history.csv, gates.csv, netlist.cir).\n";
+    "directory (results.json, history.csv, gates.csv, netlist.cir, checkpoint.json).\n"
+    "--resume continues a run that was killed, interrupted or failed from its last checkpoint.\n";
 
 std::string accuracy_text(const protocol::Metrics& metrics) {
   return metrics.accuracy ? io::format_number(*metrics.accuracy) : "n/a";
@@ -49,20 +52,60 @@ class ProgressLine {
   protocol::EpochRecord last_;
 };
 
+// `train --resume DIR`: the run's config as its checkpoint recorded it.
+protocol::Experiment resumed_experiment(const std::filesystem::path& dir,
+                                        const results::Checkpoint& checkpoint) {
+  return protocol::prepare(config::parse(checkpoint.config.dump(),
+                                         results::checkpoint_path(dir).string() + " (config)"));
+}
+
 }  // namespace
 
 int train_command(const std::vector<std::string>& args) {
   po::options_description options("train options");
   options.add_options()("out", po::value<std::string>(),
-                        "run directory (default runs/<name>-<timestamp>)")("quiet,q",
-                                                                           "no progress on stderr");
-  const auto parsed = parse_command_line(args, options, kTrainUsage);
+                        "run directory (default runs/<name>-<timestamp>)")(
+      "resume", po::value<std::string>(),
+      "continue the run in DIR from its last checkpoint (no CONFIG, --set or --out)")(
+      "quiet,q", "no progress on stderr");
+  const auto parsed = parse_command_line(args, options, kTrainUsage, true);
   if (!parsed) return 0;
   const po::variables_map& vm = *parsed;
-  const protocol::Experiment experiment = prepare_experiment(vm);
-  const std::filesystem::path out = vm.count("out")
-                                        ? std::filesystem::path(vm["out"].as<std::string>())
-                                        : results::default_run_directory(experiment.config);
+  std::optional<results::Checkpoint> resume;
+  std::filesystem::path out;
+  if (vm.count("resume")) {
+    if (vm.count("config") || vm.count("set") || vm.count("out")) {
+      throw input_error(
+          "--resume DIR continues the run as its checkpoint recorded it: give no "
+          "CONFIG, --set or --out with it");
+    }
+    out = vm["resume"].as<std::string>();
+    resume = results::read_resumable(out);
+  } else if (!vm.count("config")) {
+    throw input_error("no CONFIG given (" + std::string(kTrainUsage).substr(0, 60) + "...)");
+  }
+  const protocol::Experiment experiment =
+      resume ? resumed_experiment(out, *resume) : prepare_experiment(vm);
+  if (!resume) {
+    out = vm.count("out") ? std::filesystem::path(vm["out"].as<std::string>())
+                          : results::default_run_directory(experiment.config);
+  }
+
+  // Everything was checked above (exit 2, nothing written); the simulation runs in a child.
+  if (const std::optional<ChildEnd> ended = fork_supervised()) {
+    const int code = ended->exit_code;
+    if (ended->signal == 0 && (code == 0 || code == 2 || code == 3 || code == 130)) return code;
+    const std::string what = "the simulation process " + describe(*ended) +
+                             " before the run ended (a crash inside libngspice, or killed)";
+    const int epoch = results::record_crash(experiment, out, what);
+    std::cerr << "\ncllnsim: error: " << what << "; " << (out / "results.json").string()
+              << " says \"crashed\"; "
+              << (epoch >= 0 ? "the checkpoint at epoch " + std::to_string(epoch) +
+                                   " is kept: continue with cllnsim train --resume " + out.string()
+                             : std::string("no checkpoint had been written yet"))
+              << "\n";
+    return static_cast<int>(ExitCode::simulation_failed);
+  }
 
   const bool show_progress = !vm.count("quiet") && ::isatty(STDERR_FILENO);
   ProgressLine progress(experiment.config.training.epochs);
@@ -72,7 +115,7 @@ int train_command(const std::vector<std::string>& args) {
       [&](const protocol::EpochRecord& record) {
         if (show_progress) progress.update(record);
       },
-      [] { return stop_requested(); });
+      [] { return stop_requested(); }, resume);
 
   const auto& summary = outcome.summary;
   std::cout << "run " << experiment.config.name << " (seed " << experiment.config.seed

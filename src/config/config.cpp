@@ -496,12 +496,29 @@ Training read_training(const ValueReader& value) {
   return training;
 }
 
+// --- Long runs: checkpoints and the retry after a simulation failure (issue 8) ---
+
+// The options a failed segment is retried with, on top of `simulator.options`; {} = no retry.
+std::map<std::string, std::string> read_retry_options(const ObjectReader& simulator) {
+  const json relaxed{{"method", "gear"}, {"itl4", 100}};
+  return read_simulator_options(simulator.optional("retry_options", relaxed));
+}
+
+Checkpoint read_checkpoint(const ValueReader& value) {
+  const Checkpoint defaults;
+  const ObjectReader object = value.object({"every_epochs"});
+  Checkpoint checkpoint;
+  checkpoint.every_epochs = object.optional("every_epochs", defaults.every_epochs).integer(1);
+  return checkpoint;
+}
+
 Simulator read_simulator(const ValueReader& value) {
   const Simulator defaults;
-  const ObjectReader object = value.object({"max_step", "options"});
+  const ObjectReader object = value.object({"max_step", "options", "retry_options"});
   Simulator simulator;
   simulator.max_step = object.optional("max_step", defaults.max_step).number(kPositive);
   simulator.options = read_simulator_options(object.optional("options", json::object()));
+  simulator.retry_options = read_retry_options(object);
   return simulator;
 }
 
@@ -531,7 +548,7 @@ Config read_config(json& document, const fs::path& file, const Diagnostics& diag
   const Config defaults;
   const ObjectReader top = ValueReader(&document, JsonPath(), diagnostics)
                                .object({"name", "seed", "network", "task", "training", "simulator",
-                                        "physical", "analysis"});
+                                        "physical", "analysis", "checkpoint"});
   Config config;
   config.name = top.optional("name", defaults.name).string(kRunName);
   config.seed = top.required("seed").integer<std::uint64_t>(0);
@@ -542,6 +559,7 @@ Config read_config(json& document, const fs::path& file, const Diagnostics& diag
   config.physical =
       read_physical(top.optional("physical", json::object()), config.network, config.seed);
   config.analysis = read_analysis(top.optional("analysis", json::object()), config);
+  config.checkpoint = read_checkpoint(top.optional("checkpoint", json::object()));
   config.source_file = file;
   config.resolved = document;
   config.resolved["network"]["edge"]["file"] = config.network.edge.file.string();

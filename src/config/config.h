@@ -137,6 +137,14 @@ struct Simulator {
   double max_step = 5e-6;  // tmax of the transient (s)
   // Emitted as `.options name=value`: numbers (reltol=1e-4) or words (method=gear).
   std::map<std::string, std::string> options;
+  // Added to `options` when a failed segment is retried (once); empty: no retry.
+  std::map<std::string, std::string> retry_options;
+};
+
+// Long runs: the run is simulated in segments of `every_epochs` epochs, and a checkpoint is
+// written at the end of each (and of the run), from which `train --resume` continues.
+struct Checkpoint {
+  int every_epochs = 10;
 };
 
 // Physical imperfections (README "Physical knobs"): each is a circuit element or a model change
@@ -200,6 +208,7 @@ struct Config {
   Simulator simulator;
   Physical physical;
   Analysis analysis;
+  Checkpoint checkpoint;
 
   std::filesystem::path source_file;  // the file it was read from
   nlohmann::json resolved;  // the full config after overrides, with every default filled in

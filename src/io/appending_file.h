@@ -23,6 +23,7 @@ class AppendingFile {
   void commit();
   // Publishes and removes the temporary file; nothing may be appended afterwards.
   void close();
+  const std::filesystem::path& temporary() const { return temporary_; }
 
  private:
   void discard();

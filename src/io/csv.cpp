@@ -6,6 +6,8 @@
 #include <stdexcept>
 #include <system_error>
 
+#include "core/error.h"
+
 namespace cllnsim::io {
 namespace {
 
@@ -34,7 +36,96 @@ void append_line(std::string& out, const std::vector<std::string>& cells) {
   out += '\n';
 }
 
+// Reads one record (a line, or several when a quoted cell holds line ends) from `at`.
+class CsvRecordReader {
+ public:
+  CsvRecordReader(std::string_view text, const std::string& source)
+      : text_(text), source_(source) {}
+
+  bool done() const { return at_ >= text_.size(); }
+  int line() const { return line_; }
+
+  std::vector<std::string> next() {
+    std::vector<std::string> cells(1);
+    while (at_ < text_.size()) {
+      const char c = text_[at_];
+      if (c == '\n' || (c == '\r' && at_ + 1 < text_.size() && text_[at_ + 1] == '\n')) {
+        at_ += c == '\r' ? 2 : 1;
+        ++line_;
+        return cells;
+      }
+      if (c == ',') {
+        cells.emplace_back();
+        ++at_;
+      } else if (c == '"' && cells.back().empty()) {
+        read_quoted(cells.back());
+      } else if (c == '"') {
+        fail("a double quote inside an unquoted cell (quote the whole cell and double it)");
+      } else {
+        cells.back() += c;
+        ++at_;
+      }
+    }
+    return cells;
+  }
+
+  [[noreturn]] void fail(const std::string& what) const {
+    throw input_error(source_ + ":" + std::to_string(line_) + ": " + what);
+  }
+
+ private:
+  // A quoted cell ends at its closing quote: `"a"b` is an error.
+  void read_quoted(std::string& cell) {
+    const int opened_on = line_;
+    ++at_;
+    while (true) {
+      if (at_ >= text_.size()) {
+        throw input_error(source_ + ":" + std::to_string(opened_on) +
+                          ": a quoted cell is never closed (expected a closing double quote)");
+      }
+      const char c = text_[at_++];
+      if (c == '"') {
+        if (at_ < text_.size() && text_[at_] == '"') {
+          cell += '"';
+          ++at_;
+          continue;
+        }
+        break;
+      }
+      if (c == '\n') ++line_;
+      cell += c;
+    }
+    if (at_ < text_.size() && text_[at_] != ',' && text_[at_] != '\n' && text_[at_] != '\r') {
+      fail("text after a closing double quote (expected ',' or the end of the line)");
+    }
+  }
+
+  std::string_view text_;
+  const std::string& source_;
+  std::size_t at_ = 0;
+  int line_ = 1;
+};
+
 }  // namespace
+
+CsvRows read_csv(std::string_view text, const std::string& source) {
+  CsvRecordReader reader(text, source);
+  if (reader.done()) reader.fail("empty file (expected a header line)");
+  CsvRows csv;
+  csv.header = reader.next();
+  while (!reader.done()) {
+    const int line = reader.line();
+    std::vector<std::string> row = reader.next();
+    if (row.size() != csv.header.size()) {
+      throw input_error(source + ":" + std::to_string(line) + ": found " +
+                        std::to_string(row.size()) + " cells, expected " +
+                        std::to_string(csv.header.size()) + " (as in the header)");
+    }
+    csv.rows.push_back(std::move(row));
+    csv.row_lines.push_back(line);
+  }
+  return csv;
+}
 
 CsvTable::CsvTable(std::vector<std::string> header) : header_(std::move(header)) {
   if (header_.empty()) throw std::logic_error("CsvTable: the header has no columns");

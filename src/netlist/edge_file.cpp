@@ -41,9 +41,15 @@ class EdgeFileReader {
   // Reads `file` whole, or only its `.lib section` ... `.endl` block when `section` is given.
   void read(const fs::path& file, const SourceLine* included_from,
             const std::string& section = "") {
-    std::ifstream stream(file);
-    if (!stream) {
-      const std::string reason = fs::exists(file) ? "cannot be read" : "does not exist";
+    // Only regular files: a folder reads as empty, and /dev/zero or a FIFO never ends.
+    std::error_code ignored;
+    const bool regular = fs::is_regular_file(file, ignored);
+    std::ifstream stream;
+    if (regular) stream.open(file);
+    if (!stream.is_open()) {
+      const std::string reason = !fs::exists(file, ignored) ? "does not exist"
+                                 : regular                  ? "cannot be read"
+                                                            : "is not a regular file";
       if (included_from) {
         throw input_error(where(*included_from) + ": included file " + file.string() + " " +
                           reason);

@@ -6,7 +6,10 @@ namespace cllnsim::protocol {
 
 Experiment prepare(const std::filesystem::path& config_file,
                    const std::vector<config::Override>& overrides) {
-  config::Config config = config::load(config_file, overrides);
+  return prepare(config::load(config_file, overrides));
+}
+
+Experiment prepare(config::Config config) {
   network::Network network = network::Network::lattice(config.network);
   netlist::EdgeDefinition edge =
       netlist::read_edge_file(config.network.edge.file, config.network.edge.subckt);

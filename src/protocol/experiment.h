@@ -21,5 +21,7 @@ struct Experiment {
 // Throws cllnsim::input_error (exit code 2) for any problem in the config, edge file or data.
 Experiment prepare(const std::filesystem::path& config_file,
                    const std::vector<config::Override>& overrides);
+// The same from a config already read (e.g. the one a checkpoint recorded).
+Experiment prepare(config::Config config);
 
 }  // namespace cllnsim::protocol

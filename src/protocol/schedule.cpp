@@ -102,6 +102,7 @@ double Schedule::walk_epoch(int epoch, double start, std::vector<netlist::Wavefo
   double t = start;
   if (epoch > 0) {
     for (std::size_t index : training_order(epoch)) {
+      plan.presentations.push_back({t, true, Pass::train, index});
       t = present(signals, data_.train[index], t, plan);
       const double learning = snap(t + ramp);
       const double learn_until = snap(learning + learn_seconds(epoch));
@@ -115,6 +116,7 @@ double Schedule::walk_epoch(int epoch, double start, std::vector<netlist::Wavefo
   if (plan.evaluated) {
     auto evaluate = [&](Pass pass, const std::vector<tasks::Sample>& samples) {
       for (std::size_t i = 0; i < samples.size(); ++i) {
+        plan.presentations.push_back({t, false, pass, i});
         t = present(signals, samples[i], t, plan);
         plan.reads.push_back({t, epoch, pass, i});
       }

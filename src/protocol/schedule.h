@@ -24,6 +24,14 @@ struct Read {
   std::size_t sample = 0;
 };
 
+// A sample presented from `start` on: in training (learning follows) or in an evaluation.
+struct Presentation {
+  double start = 0.0;
+  bool training = false;
+  Pass pass = Pass::train;
+  std::size_t sample = 0;  // index into the data set's train or test samples
+};
+
 struct EpochPlan {
   int epoch = 0;
   double start = 0.0;
@@ -31,6 +39,7 @@ struct EpochPlan {
   bool evaluated = false;
   std::vector<double> corners;  // every time a signal starts or ends a ramp, sorted
   std::vector<Read> reads;
+  std::vector<Presentation> presentations;  // in time order
 };
 
 class Schedule {

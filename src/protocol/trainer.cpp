@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <optional>
 #include <random>
+#include <sstream>
 
 #include "core/error.h"
 #include "protocol/schedule.h"
@@ -18,13 +20,22 @@ constexpr double kNever = std::numeric_limits<double>::infinity();
 // current epoch's end before the point at the end is reported, so the next one is always ready.
 class SignalWindow {
  public:
-  explicit SignalWindow(const Schedule& schedule)
-      : schedule_(schedule), current_signals_(schedule.initial_signals()) {
-    current_ = schedule_.append_epoch(0, current_signals_);
+  // Starts at `first_epoch` with every signal holding its value in `held`.
+  SignalWindow(const Schedule& schedule, int first_epoch, const std::vector<double>& held)
+      : schedule_(schedule) {
+    for (double value : held) current_signals_.emplace_back(value);
+    current_ = schedule_.append_epoch(first_epoch, current_signals_);
     prepare_next();
   }
 
   const EpochPlan& current() const { return current_; }
+
+  // The values the signals hold after the current epoch.
+  std::vector<double> held_values() const {
+    std::vector<double> held;
+    for (const auto& signal : current_signals_) held.push_back(signal.values().back());
+    return held;
+  }
 
   double value(std::size_t signal, double time) const {
     const bool in_next = time > current_.end && next_.has_value();
@@ -88,11 +99,25 @@ Metrics score(const tasks::Dataset& data, const std::vector<tasks::Sample>& samp
   return metrics;
 }
 
+// An epoch's record with its own copies of the gates and train outputs (the record's spans point
+// at them), kept until its segment has succeeded.
+struct FinishedEpoch {
+  EpochRecord record;
+  std::vector<double> gates;
+  std::vector<std::vector<double>> train_outputs;
+};
+
+// One segment of the run: epochs start.epoch + 1 .. last_epoch, from the state `start`.
 class Run {
  public:
   Run(const config::Config& config, const network::Network& network, const tasks::Dataset& data,
-      const std::function<void(const EpochRecord&)>& on_epoch)
-      : data_(data), schedule_(config, data), window_(schedule_), on_epoch_(on_epoch) {
+      const Schedule& schedule, const RunState& start, int last_epoch)
+      : data_(data),
+        schedule_(schedule),
+        window_(schedule_, start.epoch + 1, start.signals),
+        last_epoch_(last_epoch),
+        final_train_(start.train),
+        final_test_(start.test) {
     const std::size_t edges = network.edges().size();
     for (std::size_t e = 0; e < edges; ++e) {
       observed_.push_back(netlist::gate_node(static_cast<int>(e)));
@@ -114,11 +139,40 @@ class Run {
   const std::vector<std::string>& observed() const { return observed_; }
   double source_value(std::size_t signal, double time) const { return window_.value(signal, time); }
   double next_corner_after(double time) const { return window_.next_corner_after(time); }
-  const std::vector<double>& gates() const { return gates_; }
-  double stop_time() const { return schedule_.stop_time(); }
-  int current_epoch() const { return window_.current().epoch; }
-  const Metrics& final_train() const { return final_train_; }
-  const Metrics& final_test() const { return final_test_; }
+  std::vector<FinishedEpoch>& finished() { return finished_; }
+
+  RunState end_state(const RunState& start, std::size_t time_points) const {
+    RunState state = start;
+    state.epoch = last_epoch_;
+    state.time = window_.current().end;
+    state.gates = gates_;
+    state.signals = window_.held_values();
+    state.train = final_train_;
+    state.test = final_test_;
+    state.time_points += time_points;
+    return state;
+  }
+
+  // Where the simulation was when it failed, e.g. "last accepted time point at simulated time
+  // 1.2e-4 s (epoch 3 of 20, learning from training sample 2)".
+  std::string position(int epochs) const {
+    const EpochPlan& plan = window_.current();
+    std::ostringstream text;
+    text.precision(9);
+    text << "last accepted time point at simulated time " << last_time_ << " s (epoch "
+         << plan.epoch << " of " << epochs;
+    const Presentation* presenting = nullptr;
+    for (const Presentation& presentation : plan.presentations) {
+      if (presentation.start <= last_time_) presenting = &presentation;
+    }
+    if (presenting) {
+      const char* set = presenting->pass == Pass::train ? "training" : "test";
+      text << (presenting->training ? ", learning from " : ", evaluating ") << set << " sample "
+           << presenting->sample;
+    }
+    text << ")";
+    return text.str();
+  }
 
   // The last accepted point may fall a rounding error short of the run's end: record what
   // is still due there with the last values.
@@ -129,6 +183,7 @@ class Run {
   }
 
   void on_point(double time, std::span<const double> values) {
+    last_time_ = time;
     if (previous_.empty()) {
       previous_.assign(values.begin(), values.end());
       previous_time_ = time;
@@ -170,14 +225,13 @@ class Run {
     if (plan.evaluated) {
       record.train = score(data_, data_.train, train_outputs_);
       record.test = data_.test_is_train ? record.train : score(data_, data_.test, test_outputs_);
-      record.train_outputs = train_outputs_;
       final_train_ = record.train;
       final_test_ = record.test;
     }
-    record.gates = gates_;
-    if (on_epoch_) on_epoch_(record);
+    finished_.push_back(
+        {record, gates_, plan.evaluated ? train_outputs_ : std::vector<std::vector<double>>{}});
     next_read_ = 0;
-    if (plan.epoch < schedule_.epochs()) {
+    if (plan.epoch < last_epoch_) {
       window_.advance();
     } else {
       finished_last_epoch_ = true;
@@ -185,9 +239,11 @@ class Run {
   }
 
   const tasks::Dataset& data_;
-  Schedule schedule_;
+  const Schedule& schedule_;
   SignalWindow window_;
-  const std::function<void(const EpochRecord&)>& on_epoch_;
+  int last_epoch_;
+  std::vector<FinishedEpoch> finished_;
+  double last_time_ = 0.0;
   std::vector<std::string> observed_;
   std::vector<OutputProbe> probes_;
   std::vector<double> previous_;
@@ -198,6 +254,84 @@ class Run {
   std::vector<std::vector<double>> train_outputs_, test_outputs_;
   Metrics final_train_, final_test_;
 };
+
+// The node names ngspice's messages point at (`trouble with node "g3"` after a collapsed time
+// step, `check node xe1.nf` for a singular matrix), so the user learns where, not only when.
+std::vector<std::string> named_nodes(const std::string& messages) {
+  std::vector<std::string> nodes;
+  for (const std::string marker : {"trouble with node \"", "check node "}) {
+    for (std::size_t at = messages.find(marker); at != std::string::npos;
+         at = messages.find(marker, at + 1)) {
+      std::size_t begin = at + marker.size();
+      while (begin < messages.size() && messages[begin] == ' ') ++begin;
+      const std::size_t end = messages.find_first_of(" \"\n", begin);
+      const std::string node = messages.substr(begin, end - begin);
+      if (!node.empty() && std::find(nodes.begin(), nodes.end(), node) == nodes.end()) {
+        nodes.push_back(node);
+      }
+    }
+  }
+  return nodes;
+}
+
+// Simulates one segment from `start` to the end of `last_epoch` in a freshly loaded circuit whose
+// gates start at start.gates. ngspice's time 0 is the segment's start; the driver works in run
+// time. Throws cllnsim::Error with where the simulation was when it failed.
+RunState simulate_segment(const config::Config& config, const network::Network& network,
+                          const netlist::EdgeDefinition& edge, const tasks::Dataset& data,
+                          const Schedule& schedule, spice::Session& session, const RunState& start,
+                          int last_epoch, std::vector<FinishedEpoch>& finished) {
+  const netlist::Netlist netlist = netlist::generate(config, network, edge, start.gates);
+  session.load(netlist.lines);
+  Run run(config, network, data, schedule, start, last_epoch);
+  const double offset = schedule.epoch_start(start.epoch + 1);
+  spice::TransientRequest request;
+  request.step = config.simulator.max_step;
+  request.max_step = config.simulator.max_step;
+  request.stop = schedule.epoch_start(last_epoch + 1) - offset;
+  request.time_origin = offset;
+  for (const auto& source : netlist.driven_sources) {
+    request.external_sources.push_back(source.instance);
+  }
+  request.source_value = [&](std::size_t source, double time) {
+    return run.source_value(netlist.driven_sources[source].signal, offset + time);
+  };
+  request.next_breakpoint = [&](double time) {
+    // A corner that rounds back onto `time` in segment time is skipped.
+    double corner = run.next_corner_after(offset + time);
+    while (corner - offset <= time) corner = run.next_corner_after(corner);
+    return corner - offset;
+  };
+  request.observed = run.observed();
+  request.on_point = [&](double time, std::span<const double> values) {
+    run.on_point(offset + time, values);
+  };
+  spice::TransientStats stats;
+  try {
+    stats = session.run_transient(request);
+  } catch (const Error& error) {
+    std::string where = run.position(schedule.epochs());
+    const std::vector<std::string> nodes = named_nodes(error.what());
+    if (!nodes.empty()) {
+      where += ", at node";
+      for (std::size_t i = 0; i < nodes.size(); ++i) where += (i ? ", " : " ") + nodes[i];
+    }
+    throw Error(error.code(), where + ": " + error.what());
+  }
+  run.complete();
+  finished = std::move(run.finished());
+  return run.end_state(start, stats.time_points);
+}
+
+// The state before epoch 0: initial gates, every signal at its value at t = 0.
+RunState start_state(const Schedule& schedule, const std::vector<double>& gates) {
+  RunState state;
+  state.gates = gates;
+  for (const auto& signal : schedule.initial_signals()) {
+    state.signals.push_back(signal.values().back());
+  }
+  return state;
+}
 
 }  // namespace
 
@@ -230,50 +364,85 @@ netlist::Replay replay_signals(const config::Config& config, const tasks::Datase
   return replay;
 }
 
+config::Config with_retry_options(const config::Config& config) {
+  config::Config relaxed = config;
+  for (const auto& [name, value] : config.simulator.retry_options) {
+    relaxed.simulator.options[name] = value;
+  }
+  return relaxed;
+}
+
+std::string describe_retry_options(const config::Config& config) {
+  std::string options;
+  for (const auto& [name, value] : config.simulator.retry_options) {
+    options += " " + name + "=" + value;
+  }
+  return options;
+}
+
 TrainingSummary train(const config::Config& config, const network::Network& network,
                       const netlist::EdgeDefinition& edge, const tasks::Dataset& data,
                       spice::Session& session,
                       const std::function<void(const EpochRecord&)>& on_epoch,
-                      const std::function<void(const std::vector<std::string>&)>& on_netlist) {
+                      const std::function<void(const std::vector<std::string>&)>& on_netlist,
+                      const std::optional<RunState>& resume_from,
+                      const std::function<void(const RunState&)>& on_checkpoint) {
   TrainingSummary summary;
   summary.initial_gates = initial_gates(config, network.edges().size());
-  const netlist::Netlist netlist = netlist::generate(config, network, edge, summary.initial_gates);
-  if (on_netlist) on_netlist(netlist.lines);
-  session.load(netlist.lines);
-
-  Run run(config, network, data, on_epoch);
-  spice::TransientRequest request;
-  request.step = config.simulator.max_step;
-  request.max_step = config.simulator.max_step;
-  request.stop = run.stop_time();
-  for (const auto& source : netlist.driven_sources) {
-    request.external_sources.push_back(source.instance);
+  if (on_netlist) {
+    on_netlist(netlist::generate(config, network, edge, summary.initial_gates).lines);
   }
-  request.source_value = [&](std::size_t source, double time) {
-    return run.source_value(netlist.driven_sources[source].signal, time);
-  };
-  request.next_breakpoint = [&](double time) { return run.next_corner_after(time); };
-  request.observed = run.observed();
-  request.on_point = [&](double time, std::span<const double> values) {
-    run.on_point(time, values);
-  };
-  spice::TransientStats stats;
-  try {
-    stats = session.run_transient(request);
-  } catch (const Error& error) {
-    // Say where in the training the circuit failed, not only when.
-    throw Error(error.code(), "during epoch " + std::to_string(run.current_epoch()) + " of " +
-                                  std::to_string(config.training.epochs) + ": " + error.what());
+  const Schedule schedule(config, data);
+  RunState state = resume_from ? *resume_from : start_state(schedule, summary.initial_gates);
+  const int every = config.checkpoint.every_epochs;
+  bool simulated = false;
+  while (state.epoch < schedule.epochs()) {
+    // The next multiple of `every` (epoch 0, a short evaluation, joins the first segment).
+    const int last_epoch =
+        std::min(schedule.epochs(), std::max(every, (state.epoch + every) / every * every));
+    std::vector<FinishedEpoch> finished;
+    try {
+      state = simulate_segment(config, network, edge, data, schedule, session, state, last_epoch,
+                               finished);
+    } catch (const Error& error) {
+      if (config.simulator.retry_options.empty() || error.code() != ExitCode::simulation_failed) {
+        throw;
+      }
+      const config::Config relaxed = with_retry_options(config);
+      const std::string options = describe_retry_options(config);
+      const std::string retry = "epochs " + std::to_string(state.epoch + 1) + "-" +
+                                std::to_string(last_epoch) + " retried with" + options +
+                                " after: " + error.what();
+      std::fprintf(stderr, "cllnsim: simulation failed; retrying epochs %d-%d once with%s\n%s\n",
+                   state.epoch + 1, last_epoch, options.c_str(), error.what());
+      state.retries.push_back(retry);
+      try {
+        state = simulate_segment(relaxed, network, edge, data, schedule, session, state, last_epoch,
+                                 finished);
+      } catch (const Error& second) {
+        throw Error(second.code(), std::string(second.what()) +
+                                       "\n(the retry with simulator.retry_options" + options +
+                                       " failed too)");
+      }
+    }
+    simulated = true;
+    for (FinishedEpoch& epoch : finished) {
+      epoch.record.gates = epoch.gates;
+      epoch.record.train_outputs = epoch.train_outputs;
+      if (on_epoch) on_epoch(epoch.record);
+    }
+    if (on_checkpoint) on_checkpoint(state);
   }
-  run.complete();
 
-  summary.train = run.final_train();
-  summary.test = run.final_test();
+  summary.train = state.train;
+  summary.test = state.test;
   summary.epochs = config.training.epochs;
-  summary.simulated_seconds = stats.end_time;
-  summary.time_points = stats.time_points;
-  summary.final_gates = run.gates();
-  if (!edge.free_transistor.empty()) {
+  summary.simulated_seconds = state.time;
+  summary.time_points = state.time_points;
+  summary.final_gates = state.gates;
+  summary.retries = state.retries;
+  // The last segment's circuit is still loaded: read each free transistor's conductance there.
+  if (simulated && !edge.free_transistor.empty()) {
     for (std::size_t e = 0; e < network.edges().size(); ++e) {
       summary.conductances.push_back(session.evaluate(
           "@" + edge.free_transistor.substr(0, 1) + "." +

@@ -45,6 +45,21 @@ struct TrainingSummary {
   // Small-signal conductance of each edge's free transistor at the run's last time point (S);
   // empty when the edge has no MOSFET between fa and fb.
   std::vector<double> conductances;
+  std::vector<std::string> retries;  // segments retried with simulator.retry_options
+};
+
+// The run at the end of an epoch where a segment ends (see README "Checkpoints and resume").
+// Learning is off there and the network has settled, so the gate voltages and the values the
+// driver's sources hold are the whole state of the circuit; the sample order of every epoch
+// follows from the seed alone, so no random-generator state is needed.
+struct RunState {
+  int epoch = -1;               // the last epoch completed (-1: none, the run starts at epoch 0)
+  double time = 0.0;            // simulated seconds at its end
+  std::vector<double> gates;    // volts, per edge, at full precision
+  std::vector<double> signals;  // values the driver's signals hold, in signal_names() order
+  Metrics train, test;          // the last evaluation
+  std::size_t time_points = 0;  // accepted ngspice time points so far
+  std::vector<std::string> retries;  // one line per segment retried with retry_options
 };
 
 // Initial gate voltages: constant, or uniform per edge drawn from the run's seed.
@@ -53,11 +68,24 @@ std::vector<double> initial_gates(const config::Config& config, std::size_t edge
 // The whole run's signals, for the standalone netlist that `ngspice -b` replays.
 netlist::Replay replay_signals(const config::Config& config, const tasks::Dataset& data);
 
+// The config a retry runs with: simulator.retry_options added to simulator.options; and those
+// options as " name=value ..." for messages.
+config::Config with_retry_options(const config::Config& config);
+std::string describe_retry_options(const config::Config& config);
+
 // `on_netlist` receives the exact netlist before it is simulated (for the run directory).
+// The run is simulated in segments of config.checkpoint.every_epochs epochs, each a fresh
+// transient starting from the previous one's end state; a run resumed from a segment's end state
+// (`resume_from`) therefore takes exactly the path of an uninterrupted one. A segment's epochs
+// reach `on_epoch` when it has succeeded, then its end state reaches `on_checkpoint`. A failed
+// segment is retried once with simulator.retry_options added to the options (noted in
+// RunState::retries); a second failure throws simulation_error saying when and where.
 TrainingSummary train(const config::Config& config, const network::Network& network,
                       const netlist::EdgeDefinition& edge, const tasks::Dataset& data,
                       spice::Session& session,
                       const std::function<void(const EpochRecord&)>& on_epoch,
-                      const std::function<void(const std::vector<std::string>&)>& on_netlist);
+                      const std::function<void(const std::vector<std::string>&)>& on_netlist,
+                      const std::optional<RunState>& resume_from = std::nullopt,
+                      const std::function<void(const RunState&)>& on_checkpoint = {});
 
 }  // namespace cllnsim::protocol

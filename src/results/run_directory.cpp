@@ -1,11 +1,14 @@
 #include "results/run_directory.h"
 
+#include <charconv>
 #include <chrono>
 #include <ctime>
+#include <fstream>
 #include <iomanip>
 #include <sstream>
 
 #include "analysis/error_modes.h"
+#include "core/error.h"
 #include "io/atomic_file.h"
 #include "io/csv.h"
 #include "io/json_file.h"
@@ -14,9 +17,6 @@ namespace cllnsim::results {
 namespace {
 
 // Amplitudes (V) of the training error's mean, slope and curvature (analysis/error_modes.h).
-constexpr const char* kErrorModeColumns =
-    ",train_error_mean,train_error_slope,train_error_curvature";
-
 std::filesystem::path prepared(std::filesystem::path dir) {
   io::ensure_directory(dir);
   return dir;
@@ -50,11 +50,67 @@ RunDirectory::RunDirectory(std::filesystem::path dir, const network::Network& ne
       error_modes_(tasks::is_one_dimensional_regression(data)),
       history_(dir_ / "history.csv"),
       gates_(dir_ / "gates.csv") {
-  history_.append("epoch,train_mse,train_accuracy,test_mse,test_accuracy,simulated_seconds" +
-                  std::string(error_modes_ ? kErrorModeColumns : "") + "\n");
-  std::vector<std::string> header{"epoch"};
-  for (const auto& edge : network.edges()) header.push_back("g" + std::to_string(edge.index));
-  gates_.append(csv_line(header));
+  history_header_ = {"epoch",    "train_mse",     "train_accuracy",
+                     "test_mse", "test_accuracy", "simulated_seconds"};
+  if (error_modes_) {
+    for (const char* mode : {"mean", "slope", "curvature"}) {
+      history_header_.push_back(std::string("train_error_") + mode);
+    }
+  }
+  history_.append(csv_line(history_header_));
+  gates_header_ = {"epoch"};
+  for (const auto& edge : network.edges()) {
+    gates_header_.push_back("g" + std::to_string(edge.index));
+  }
+  gates_.append(csv_line(gates_header_));
+}
+
+void RunDirectory::publish_records() {
+  history_.commit();
+  gates_.commit();
+}
+
+void RunDirectory::restore_records(int epoch) {
+  for (const auto& entry : std::filesystem::directory_iterator(dir_)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind(".history.csv.partial-", 0) == 0 || name.rfind(".gates.csv.partial-", 0) == 0) {
+      if (entry.path() != history_.temporary() && entry.path() != gates_.temporary()) {
+        std::filesystem::remove(entry.path());
+      }
+    }
+  }
+  auto restore = [&](const char* name, const std::vector<std::string>& header,
+                     io::AppendingFile& file, bool every_epoch) {
+    const std::filesystem::path path = dir_ / name;
+    std::ifstream stream(path, std::ios::binary);
+    if (!stream) throw input_error(path.string() + ": missing; the run directory cannot resume");
+    std::ostringstream text;
+    text << stream.rdbuf();
+    const io::CsvRows csv = io::read_csv(text.str(), path.string());
+    if (csv.header != header) {
+      throw input_error(path.string() + ":1: the header differs from this run's (" +
+                        csv_line(header).substr(0, 60) + "...)");
+    }
+    int last = -1;
+    for (std::size_t r = 0; r < csv.rows.size(); ++r) {
+      const std::string& cell = csv.rows[r][0];
+      int row_epoch = -1;
+      const auto [end, error] = std::from_chars(cell.data(), cell.data() + cell.size(), row_epoch);
+      if (error != std::errc() || end != cell.data() + cell.size() || row_epoch <= last) {
+        throw input_error(path.string() + ":" + std::to_string(csv.row_lines[r]) + ": found \"" +
+                          cell + "\", expected an epoch after " + std::to_string(last));
+      }
+      if (row_epoch > epoch) break;
+      file.append(csv_line(csv.rows[r]));
+      last = row_epoch;
+    }
+    if (every_epoch && last != epoch) {
+      throw input_error(path.string() + ": ends at epoch " + std::to_string(last) +
+                        ", expected rows up to the checkpoint's epoch " + std::to_string(epoch));
+    }
+  };
+  restore("history.csv", history_header_, history_, false);
+  restore("gates.csv", gates_header_, gates_, true);
 }
 
 void RunDirectory::write_netlist(const std::vector<std::string>& lines) {

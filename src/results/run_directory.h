@@ -33,6 +33,12 @@ class RunDirectory {
   void write_boundary(const config::Config& config, const std::vector<std::vector<double>>& inputs,
                       const std::vector<std::vector<double>>& outputs);
   void record_epoch(const protocol::EpochRecord& record);
+  // Publishes history.csv and gates.csv as they stand (before a checkpoint is written).
+  void publish_records();
+  // On resume: takes over the rows of the published history.csv and gates.csv up to `epoch`
+  // (the checkpoint's) and removes the unpublished rows a killed process left behind. Throws
+  // cllnsim::input_error naming the file and line if they are malformed or end before `epoch`.
+  void restore_records(int epoch);
   // Publishes history.csv and gates.csv as they stand and writes results.json; the run is
   // over (no more epochs may be recorded) and no temporary file is left behind.
   void write_results(const nlohmann::json& results);
@@ -43,6 +49,7 @@ class RunDirectory {
   bool error_modes_;
   io::AppendingFile history_;
   io::AppendingFile gates_;
+  std::vector<std::string> history_header_, gates_header_;
 };
 
 // The network as results.json describes it (nodes with roles, edges with final state).

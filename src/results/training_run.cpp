@@ -6,10 +6,12 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 
 #include "analysis/inference.h"
 #include "core/error.h"
 #include "core/version.h"
+#include "io/json_file.h"
 #include "results/run_directory.h"
 #include "spice/session.h"
 
@@ -62,19 +64,62 @@ InferencePlan plan_inference(const protocol::Experiment& experiment) {
 
 }  // namespace
 
+Checkpoint read_resumable(const std::filesystem::path& run_directory) {
+  std::optional<Checkpoint> checkpoint = read_checkpoint(run_directory);
+  if (!checkpoint) {
+    throw input_error(run_directory.string() +
+                      ": no checkpoint.json to resume from (the run ended before its first "
+                      "checkpoint, or this is not a run directory); start the run again");
+  }
+  std::ifstream results(run_directory / "results.json");
+  if (results) {
+    const auto json = nlohmann::json::parse(results, nullptr, false);
+    if (!json.is_discarded() && json.value("status", "") == "completed") {
+      throw input_error(run_directory.string() + ": the run has completed; nothing to resume");
+    }
+  }
+  return *checkpoint;
+}
+
+int record_crash(const protocol::Experiment& experiment, const std::filesystem::path& run_directory,
+                 const std::string& what) {
+  std::optional<Checkpoint> checkpoint;
+  try {
+    checkpoint = read_checkpoint(run_directory);
+  } catch (const Error&) {
+    // A damaged checkpoint is reported as none; resuming will name what is wrong with it.
+  }
+  nlohmann::json results = base_results(experiment);
+  results["status"] = "crashed";
+  results["error"] = what;
+  results["network"] = describe_network(experiment.network, nullptr);
+  const int epoch = checkpoint ? checkpoint->state.epoch : -1;
+  if (checkpoint) {
+    results["checkpoint_epoch"] = epoch;
+    results["wall_seconds"] = checkpoint->wall_seconds;
+    results["simulated_seconds"] = checkpoint->state.time;
+  }
+  io::write_json_atomically(run_directory / "results.json", results);
+  return epoch;
+}
+
 TrainingOutcome run_training(const protocol::Experiment& experiment,
                              const std::filesystem::path& run_directory,
                              const std::function<void(const protocol::EpochRecord&)>& progress,
-                             const std::function<bool()>& stop_requested) {
-  if (std::filesystem::exists(run_directory / "results.json")) {
+                             const std::function<bool()>& stop_requested,
+                             const std::optional<Checkpoint>& resume) {
+  if (!resume && std::filesystem::exists(run_directory / "results.json")) {
     throw input_error(run_directory.string() +
                       " already holds a run (results.json); choose another --out");
   }
   RunDirectory directory(run_directory, experiment.network, experiment.data);
   directory.write_samples(experiment.config);
+  if (resume) directory.restore_records(resume->state.epoch);
+  const double earlier_wall_seconds = resume ? resume->wall_seconds : 0.0;
   const auto started = std::chrono::steady_clock::now();
   auto elapsed = [&] {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    return earlier_wall_seconds +
+           std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   };
 
   nlohmann::json results = base_results(experiment);
@@ -82,27 +127,48 @@ TrainingOutcome run_training(const protocol::Experiment& experiment,
   TrainingOutcome outcome;
   outcome.run_directory = run_directory;
   analysis::InferenceMeasurement inference;
+  std::vector<std::string> retries = resume ? resume->state.retries : std::vector<std::string>{};
+  auto write_incomplete = [&](const char* status, int checkpoint_epoch) {
+    results["status"] = status;
+    results["wall_seconds"] = elapsed();
+    results["network"] = describe_network(experiment.network, nullptr);
+    if (checkpoint_epoch >= 0) results["checkpoint_epoch"] = checkpoint_epoch;
+    if (!retries.empty()) results["retries"] = retries;
+    directory.write_results(results);
+  };
+  int checkpoint_epoch = resume ? resume->state.epoch : -1;
   try {
     outcome.summary = protocol::train(
         experiment.config, experiment.network, experiment.edge, experiment.data, session,
         [&](const protocol::EpochRecord& record) {
           directory.record_epoch(record);
           if (progress) progress(record);
-          if (stop_requested && stop_requested()) {
-            results["status"] = "interrupted";
-            results["interrupted_after_epoch"] = record.epoch;
-            results["simulated_seconds"] = record.time;
-            results["wall_seconds"] = elapsed();
-            results["network"] = describe_network(experiment.network, nullptr);
-            directory.write_results(results);
-            std::fprintf(stderr, "\ncllnsim: interrupted after epoch %d; %s holds the run so far\n",
-                         record.epoch, run_directory.c_str());
+        },
+        [&](const std::vector<std::string>& netlist) { directory.write_netlist(netlist); },
+        resume ? std::optional<protocol::RunState>(resume->state) : std::nullopt,
+        [&](const protocol::RunState& state) {
+          directory.publish_records();
+          write_checkpoint(run_directory, {state, elapsed(), experiment.config.resolved});
+          checkpoint_epoch = state.epoch;
+          retries = state.retries;
+          if (stop_requested && stop_requested() &&
+              state.epoch < experiment.config.training.epochs) {
+            results["interrupted_after_epoch"] = state.epoch;
+            results["simulated_seconds"] = state.time;
+            write_incomplete("interrupted", state.epoch);
+            std::fprintf(stderr,
+                         "\ncllnsim: interrupted after epoch %d; %s holds the run so far "
+                         "(continue with: cllnsim train --resume %s)\n",
+                         state.epoch, run_directory.c_str(), run_directory.c_str());
             std::_Exit(kInterruptedExitCode);
           }
-        },
-        [&](const std::vector<std::string>& netlist) { directory.write_netlist(netlist); });
+        });
     const InferencePlan plan = plan_inference(experiment);
-    inference = analysis::measure_inference(experiment.config, experiment.network, experiment.edge,
+    // After a retried segment the circuit is known to need the relaxed options.
+    const config::Config& measured_with = outcome.summary.retries.empty()
+                                              ? experiment.config
+                                              : protocol::with_retry_options(experiment.config);
+    inference = analysis::measure_inference(measured_with, experiment.network, experiment.edge,
                                             outcome.summary.final_gates, plan.inputs, plan.measured,
                                             session);
     if (plan.grid_points > 0) {
@@ -111,12 +177,12 @@ TrainingOutcome run_training(const protocol::Experiment& experiment,
                                {inference.outputs.begin() + first, inference.outputs.end()});
     }
   } catch (const Error& error) {
-    results["status"] = "failed";
     results["error"] = error.what();
-    results["wall_seconds"] = elapsed();
-    results["network"] = describe_network(experiment.network, nullptr);
-    directory.write_results(results);
-    throw;
+    write_incomplete("failed", checkpoint_epoch);
+    if (checkpoint_epoch < 0) throw;
+    throw Error(error.code(), std::string(error.what()) + "\nthe checkpoint at epoch " +
+                                  std::to_string(checkpoint_epoch) + " is kept in " +
+                                  run_directory.string());
   }
   outcome.wall_seconds = elapsed();
   const protocol::TrainingSummary& summary = outcome.summary;
@@ -130,6 +196,8 @@ TrainingOutcome run_training(const protocol::Experiment& experiment,
   results["wall_seconds"] = outcome.wall_seconds;
   results["simulated_seconds"] = summary.simulated_seconds;
   results["time_points"] = summary.time_points;
+  if (!summary.retries.empty()) results["retries"] = summary.retries;
+  if (resume) results["resumed_from_epoch"] = resume->state.epoch;
   results["network"] = describe_network(experiment.network, &summary);
   // Measured on the trained circuit (README "Energy and latency of inference").
   results["inference_power_w"] = inference.power_watts;

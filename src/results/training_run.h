@@ -7,6 +7,7 @@
 
 #include "protocol/experiment.h"
 #include "protocol/trainer.h"
+#include "results/checkpoint.h"
 
 namespace cllnsim::results {
 
@@ -20,13 +21,25 @@ struct TrainingOutcome {
 inline constexpr int kInterruptedExitCode = 130;
 
 // Throws cllnsim::Error: input_error before anything is simulated (e.g. the folder cannot be
-// written), simulation_error after results.json has recorded the failure. `stop_requested` is
-// asked at the end of every epoch: when it says yes, the run directory is completed with
-// "status": "interrupted" and the history so far, and the process exits with
-// kInterruptedExitCode (ngspice cannot be unwound from inside its callbacks).
+// written), simulation_error after results.json has recorded the failure (the last checkpoint
+// stays). `stop_requested` is asked after every checkpoint: when it says yes, the run directory
+// is completed with "status": "interrupted" and the history so far, and the process exits with
+// kInterruptedExitCode. With `resume`, the run continues from that checkpoint of
+// `run_directory` (see read_resumable).
 TrainingOutcome run_training(const protocol::Experiment& experiment,
                              const std::filesystem::path& run_directory,
                              const std::function<void(const protocol::EpochRecord&)>& progress,
-                             const std::function<bool()>& stop_requested = {});
+                             const std::function<bool()>& stop_requested = {},
+                             const std::optional<Checkpoint>& resume = std::nullopt);
+
+// The checkpoint of a run directory that `train --resume` may continue: throws
+// cllnsim::input_error if there is none or the run has completed.
+Checkpoint read_resumable(const std::filesystem::path& run_directory);
+
+// After the process that simulated the run died without a result (a crash inside libngspice,
+// or killed): results.json with "status": "crashed", `what` happened, and the epoch of the
+// checkpoint it left (which stays as it was). Returns that epoch (-1: no checkpoint).
+int record_crash(const protocol::Experiment& experiment, const std::filesystem::path& run_directory,
+                 const std::string& what);
 
 }  // namespace cllnsim::results

@@ -204,12 +204,23 @@ void Session::register_breakpoints_up_to(double time) {
 }
 
 std::string Session::recent_messages(std::size_t count) const {
-  // Only what ngspice printed during the current operation, last `count` lines of it.
+  // Only what ngspice printed during the current operation: the lines that report an error
+  // (they say where: "singular matrix: check node x", which may come long before the end),
+  // then its last `count` lines.
   const std::size_t in_operation =
       std::min<std::size_t>(message_count_ - operation_first_message_, messages_.size());
-  const std::size_t shown = std::min(count, in_operation);
+  const std::size_t first = messages_.size() - in_operation;
+  const std::size_t tail = messages_.size() - std::min(count, in_operation);
+  constexpr std::size_t kMaxErrorLines = 6;
   std::ostringstream text;
-  for (std::size_t i = messages_.size() - shown; i < messages_.size(); ++i) {
+  std::size_t error_lines = 0;
+  for (std::size_t i = first; i < tail && error_lines < kMaxErrorLines; ++i) {
+    if (is_error_message(messages_[i])) {
+      text << "\n  ngspice: " << messages_[i];
+      ++error_lines;
+    }
+  }
+  for (std::size_t i = tail; i < messages_.size(); ++i) {
     if (!messages_[i].empty()) text << "\n  ngspice: " << messages_[i];
   }
   return text.str();
@@ -311,7 +322,12 @@ TransientStats Session::run_transient(const TransientRequest& request) {
     // and that the last accepted time point reached tstop.
     std::ostringstream where;
     where.precision(6);
-    where << " (simulated time reached " << stats_.end_time << " s of " << request.stop << " s)";
+    where << " (simulated time reached " << stats_.end_time << " s of " << request.stop << " s";
+    if (request.time_origin != 0.0) {
+      where << " of this transient, which starts at " << request.time_origin
+            << " s of the run; ngspice's own times count from there";
+    }
+    where << ")";
     if (operation_failed(status)) {
       fail("ngspice transient failed" + where.str());
     }

@@ -152,10 +152,10 @@ TEST_F(Training, NonConvergenceExitsWithCode3AndRecordsTheFailure) {
   EXPECT_EQ(results["status"], "failed");
   const std::string error = results["error"];
   EXPECT_NE(error.find("simulated time reached"), std::string::npos) << error;
-  EXPECT_NE(error.find("during epoch 1 of 3"), std::string::npos) << error;
+  EXPECT_NE(error.find("(epoch 1 of 3, learning from training sample"), std::string::npos) << error;
   EXPECT_NE(error.find("ngspice:"), std::string::npos) << error;
   EXPECT_TRUE(fs::exists(dir_ / "run" / "history.csv"));
-  EXPECT_NE(read(dir_ / "run.log").find("cllnsim: error: during epoch 1 of 3: ngspice transient"),
+  EXPECT_NE(read(dir_ / "run.log").find("cllnsim: error: last accepted time point at simulated"),
             std::string::npos);
 }
 
@@ -176,8 +176,8 @@ TEST_F(Training, ShippedXorConfigLearnsXorForFourOfFiveSeeds) {
   EXPECT_GE(learned, 4);
 }
 
-// Ctrl-C (or SIGTERM) during a run: exit code 130 at the end of the current epoch, the run
-// directory complete with "status": "interrupted" and the history so far, no temporary files.
+// Ctrl-C (or SIGTERM) during a run: exit code 130 at the next checkpoint, the run directory
+// complete with "status": "interrupted" and the history so far, no temporary files.
 TEST_F(Training, InterruptedRunKeepsItsHistoryAndExits130) {
   const fs::path out = dir_ / "run";
   const pid_t pid = fork();
@@ -201,6 +201,7 @@ TEST_F(Training, InterruptedRunKeepsItsHistoryAndExits130) {
   EXPECT_EQ(results["status"], "interrupted");
   const int epoch = results["interrupted_after_epoch"];
   EXPECT_EQ(gate_rows(out / "gates.csv").size(), static_cast<std::size_t>(epoch + 1));
+  EXPECT_EQ(results["checkpoint_epoch"], epoch);
   for (const auto& entry : fs::directory_iterator(out)) {
     EXPECT_NE(entry.path().filename().string().front(), '.') << entry.path();
   }

@@ -500,4 +500,29 @@ TEST_F(ConfigOverrideTest, EmptyPathSegment) {
 }
 
 }  // namespace
+// Long runs (issue 8): the checkpoint interval and the options of the one retry.
+TEST_F(ConfigTest, CheckpointIntervalAndRetryOptionsHaveDefaultsAndAreRead) {
+  const Config defaults = load_text(kMinimalConfig);
+  EXPECT_EQ(defaults.checkpoint.every_epochs, 10);
+  EXPECT_EQ(defaults.simulator.retry_options,
+            (std::map<std::string, std::string>{{"itl4", "100"}, {"method", "gear"}}));
+  EXPECT_EQ(defaults.resolved["checkpoint"]["every_epochs"], 10);
+  json document = minimal();
+  document["checkpoint"] = {{"every_epochs", 3}};
+  document["simulator"] = {{"retry_options", json::object()}};
+  const Config config = load_text(document.dump());
+  EXPECT_EQ(config.checkpoint.every_epochs, 3);
+  EXPECT_TRUE(config.simulator.retry_options.empty());
+}
+
+TEST_F(ConfigErrorTest, CheckpointIntervalBelowOneAndBadRetryOptionAreRejected) {
+  json document = minimal();
+  document["checkpoint"] = {{"every_epochs", 0}};
+  EXPECT_TRUE(ContainsAll(error_of(document), {"config.json", "at checkpoint.every_epochs",
+                                               "found an integer 0", "expected an integer >= 1"}));
+  document = minimal();
+  document["simulator"] = {{"retry_options", {{"reltol", json::array()}}}};
+  EXPECT_TRUE(ContainsAll(error_of(document), {"at simulator.retry_options.reltol"}));
+}
+
 }  // namespace cllnsim::config

@@ -270,5 +270,14 @@ TEST_F(EdgeFileTest, NoFreeTransistorWhenNoMosfetJoinsFaFb) {
   EXPECT_EQ(read_edge_file(file, "edge").free_transistor, "");
 }
 
+// Found while writing the fuzz target: /dev/zero never ends and a folder reads as empty.
+TEST_F(EdgeFileTest, IncludeOfADeviceOrFolderIsRejectedNotRead) {
+  for (const std::string& target : {std::string("/dev/zero"), dir_.string()}) {
+    const fs::path file = Write("edge.sub", ".include " + target + "\n.subckt edge " +
+                                                std::string(kPorts) + "\n" + std::string(kBody));
+    ExpectInputError(file, "edge", {"edge.sub:1", target, "is not a regular file"});
+  }
+}
+
 }  // namespace
 }  // namespace cllnsim::netlist

@@ -235,3 +235,39 @@ TEST(IoFormatNumber, WritesNonFiniteValuesAsWords) {
 }
 
 }  // namespace
+
+TEST(CsvReader, ReadsQuotedCellsCrLfAndAMissingFinalLineEnd) {
+  const auto csv = cllnsim::io::read_csv("a,b\r\n\"x, \"\"y\"\"\",\"two\nlines\"\n,3", "t.csv");
+  EXPECT_EQ(csv.header, (std::vector<std::string>{"a", "b"}));
+  ASSERT_EQ(csv.rows.size(), 2u);
+  EXPECT_EQ(csv.rows[0], (std::vector<std::string>{"x, \"y\"", "two\nlines"}));
+  EXPECT_EQ(csv.rows[1], (std::vector<std::string>{"", "3"}));
+  EXPECT_EQ(csv.row_lines, (std::vector<int>{2, 4}));
+}
+
+TEST(CsvReader, RoundTripsWhatTheWriterWrites) {
+  CsvTable table({"epoch", "note"});
+  table.add_row({"1", "comma, \"quote\"\r\nand line end"});
+  const auto csv = cllnsim::io::read_csv(table.text(), "t.csv");
+  EXPECT_EQ(csv.rows,
+            (std::vector<std::vector<std::string>>{{"1", "comma, \"quote\"\r\nand line end"}}));
+}
+
+TEST(CsvReader, MalformedTextIsAnInputErrorNamingSourceAndLine) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"", "t.csv:1: empty file"},
+      {"a,b\n1,2\n1\n", "t.csv:3: found 1 cells, expected 2"},
+      {"a\nx\"y\n", "t.csv:2: a double quote inside an unquoted cell"},
+      {"a\n\"x\"y\n", "t.csv:2: text after a closing double quote"},
+      {"a\n\n\"open\n", "t.csv:3: a quoted cell is never closed"},
+  };
+  for (const auto& [text, expected] : cases) {
+    try {
+      cllnsim::io::read_csv(text, "t.csv");
+      ADD_FAILURE() << "no error for: " << text;
+    } catch (const cllnsim::Error& error) {
+      EXPECT_EQ(error.code(), cllnsim::ExitCode::bad_input);
+      EXPECT_NE(std::string(error.what()).find(expected), std::string::npos) << error.what();
+    }
+  }
+}
