@@ -1,7 +1,5 @@
 #include "io/appending_file.h"
 
-#include <unistd.h>
-
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
@@ -11,17 +9,9 @@
 #include "io/atomic_file.h"
 
 namespace cllnsim::io {
-namespace {
-
-std::filesystem::path partial_path_for(const std::filesystem::path& target) {
-  return target.parent_path() / ("." + target.filename().string() + ".partial-" +
-                                 std::to_string(static_cast<long>(::getpid())));
-}
-
-}  // namespace
 
 AppendingFile::AppendingFile(std::filesystem::path target)
-    : target_(std::move(target)), temporary_(partial_path_for(target_)) {
+    : target_(std::move(target)), temporary_(hidden_sibling(target_, "partial")) {
   file_ = std::fopen(temporary_.c_str(), "w+");
   if (!file_) {
     throw input_error("cannot write " + target_.string() + ": " + std::strerror(errno));

@@ -63,12 +63,6 @@ std::filesystem::path folder_of(const std::filesystem::path& path) {
   return parent.empty() ? std::filesystem::path(".") : parent;
 }
 
-std::filesystem::path temporary_path_for(const std::filesystem::path& path) {
-  const std::string name =
-      "." + path.filename().string() + ".tmp-" + std::to_string(static_cast<long>(::getpid()));
-  return folder_of(path) / name;
-}
-
 // Returns 0 on success, else the errno of the failed write.
 int write_all(int fd, std::string_view content) {
   while (!content.empty()) {
@@ -100,11 +94,17 @@ void sync_folder(const std::filesystem::path& folder) {
 
 }  // namespace
 
+std::filesystem::path hidden_sibling(const std::filesystem::path& path, std::string_view kind) {
+  const std::string name = "." + path.filename().string() + "." + std::string(kind) + "-" +
+                           std::to_string(static_cast<long>(::getpid()));
+  return folder_of(path) / name;
+}
+
 void write_file_atomically(const std::filesystem::path& path, std::string_view content) {
   if (!path.has_filename()) {
     throw input_error("cannot write " + path.string() + ": the path names no file");
   }
-  TemporaryFile temporary(temporary_path_for(path));
+  TemporaryFile temporary(hidden_sibling(path, "tmp"));
   if (const int error = write_synced_file(temporary.path(), content); error != 0) {
     throw input_error("cannot write " + path.string() + ": " + system_reason(error));
   }

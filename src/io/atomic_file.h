@@ -12,6 +12,9 @@ namespace cllnsim::io {
 // ("cannot write <path>: <reason>") is thrown; an existing `path` is then left untouched.
 void write_file_atomically(const std::filesystem::path& path, std::string_view content);
 
+// `.<name>.<kind>-<pid>` in the folder of `path`: this process's hidden working copy of it.
+std::filesystem::path hidden_sibling(const std::filesystem::path& path, std::string_view kind);
+
 // Creates `dir` and its missing parents, then checks that a file can be created in it.
 // Throws cllnsim::input_error naming `dir` if it is not a folder or not writable.
 void ensure_directory(const std::filesystem::path& dir);
