@@ -5,18 +5,9 @@
 # Exits 0 when every check passes, 1 on the first failure (with the reason on stderr).
 set -euo pipefail
 
-if [[ $# -ne 2 ]]; then
-  echo "usage: $0 CLLNSIM_BINARY REPO_ROOT" >&2
-  exit 1
-fi
-binary=$1
-repo=$2
+test_name=plot_sweep_test
+source "$(dirname "$0")/script_test_common.sh"
 plot=$repo/scripts/plot_sweep.py
-
-fail() {
-  echo "plot_sweep_test: FAIL: $*" >&2
-  exit 1
-}
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/cllnsim-plot-sweep-XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
