@@ -364,20 +364,33 @@ netlist::Replay replay_signals(const config::Config& config, const tasks::Datase
   return replay;
 }
 
-config::Config with_retry_options(const config::Config& config) {
-  config::Config relaxed = config;
-  for (const auto& [name, value] : config.simulator.retry_options) {
-    relaxed.simulator.options[name] = value;
+void with_one_retry(const config::Config& config, const std::string& what,
+                    std::vector<std::string>& retries,
+                    const std::function<void(const config::Config&)>& attempt) {
+  try {
+    attempt(config);
+    return;
+  } catch (const Error& error) {
+    if (config.simulator.retry_options.empty() || error.code() != ExitCode::simulation_failed) {
+      throw;
+    }
+    config::Config relaxed = config;
+    std::string options;
+    for (const auto& [name, value] : config.simulator.retry_options) {
+      relaxed.simulator.options[name] = value;
+      options += " " + name + "=" + value;
+    }
+    std::fprintf(stderr, "cllnsim: simulation failed; retrying %s once with%s\n%s\n", what.c_str(),
+                 options.c_str(), error.what());
+    retries.push_back(what + " retried with" + options + " after: " + error.what());
+    try {
+      attempt(relaxed);
+    } catch (const Error& second) {
+      throw Error(second.code(), std::string(second.what()) +
+                                     "\n(the retry with simulator.retry_options" + options +
+                                     " failed too)");
+    }
   }
-  return relaxed;
-}
-
-std::string describe_retry_options(const config::Config& config) {
-  std::string options;
-  for (const auto& [name, value] : config.simulator.retry_options) {
-    options += " " + name + "=" + value;
-  }
-  return options;
 }
 
 TrainingSummary train(const config::Config& config, const network::Network& network,
@@ -401,30 +414,14 @@ TrainingSummary train(const config::Config& config, const network::Network& netw
     const int last_epoch =
         std::min(schedule.epochs(), std::max(every, (state.epoch + every) / every * every));
     std::vector<FinishedEpoch> finished;
-    try {
-      state = simulate_segment(config, network, edge, data, schedule, session, state, last_epoch,
-                               finished);
-    } catch (const Error& error) {
-      if (config.simulator.retry_options.empty() || error.code() != ExitCode::simulation_failed) {
-        throw;
-      }
-      const config::Config relaxed = with_retry_options(config);
-      const std::string options = describe_retry_options(config);
-      const std::string retry = "epochs " + std::to_string(state.epoch + 1) + "-" +
-                                std::to_string(last_epoch) + " retried with" + options +
-                                " after: " + error.what();
-      std::fprintf(stderr, "cllnsim: simulation failed; retrying epochs %d-%d once with%s\n%s\n",
-                   state.epoch + 1, last_epoch, options.c_str(), error.what());
-      state.retries.push_back(retry);
-      try {
-        state = simulate_segment(relaxed, network, edge, data, schedule, session, state, last_epoch,
-                                 finished);
-      } catch (const Error& second) {
-        throw Error(second.code(), std::string(second.what()) +
-                                       "\n(the retry with simulator.retry_options" + options +
-                                       " failed too)");
-      }
-    }
+    const std::string epochs =
+        "epochs " + std::to_string(state.epoch + 1) + "-" + std::to_string(last_epoch);
+    RunState next;
+    with_one_retry(config, epochs, state.retries, [&](const config::Config& attempt_config) {
+      next = simulate_segment(attempt_config, network, edge, data, schedule, session, state,
+                              last_epoch, finished);
+    });
+    state = std::move(next);
     simulated = true;
     for (FinishedEpoch& epoch : finished) {
       epoch.record.gates = epoch.gates;

@@ -68,10 +68,13 @@ std::vector<double> initial_gates(const config::Config& config, std::size_t edge
 // The whole run's signals, for the standalone netlist that `ngspice -b` replays.
 netlist::Replay replay_signals(const config::Config& config, const tasks::Dataset& data);
 
-// The config a retry runs with: simulator.retry_options added to simulator.options; and those
-// options as " name=value ..." for messages.
-config::Config with_retry_options(const config::Config& config);
-std::string describe_retry_options(const config::Config& config);
+// Runs `attempt` with `config`. When it fails with a simulation error and
+// simulator.retry_options is not empty, says so on stderr, adds "<what> retried with ... after:
+// <error>" to `retries`, and runs it once more with the retry options added to the options; a
+// second failure throws, saying that the retry failed too.
+void with_one_retry(const config::Config& config, const std::string& what,
+                    std::vector<std::string>& retries,
+                    const std::function<void(const config::Config&)>& attempt);
 
 // `on_netlist` receives the exact netlist before it is simulated (for the run directory).
 // The run is simulated in segments of config.checkpoint.every_epochs epochs, each a fresh

@@ -164,13 +164,13 @@ TrainingOutcome run_training(const protocol::Experiment& experiment,
           }
         });
     const InferencePlan plan = plan_inference(experiment);
-    // After a retried segment the circuit is known to need the relaxed options.
-    const config::Config& measured_with = outcome.summary.retries.empty()
-                                              ? experiment.config
-                                              : protocol::with_retry_options(experiment.config);
-    inference = analysis::measure_inference(measured_with, experiment.network, experiment.edge,
-                                            outcome.summary.final_gates, plan.inputs, plan.measured,
-                                            session);
+    protocol::with_one_retry(experiment.config, "the inference measurement",
+                             outcome.summary.retries, [&](const config::Config& attempt_config) {
+                               inference = analysis::measure_inference(
+                                   attempt_config, experiment.network, experiment.edge,
+                                   outcome.summary.final_gates, plan.inputs, plan.measured,
+                                   session);
+                             });
     if (plan.grid_points > 0) {
       const auto first = static_cast<std::ptrdiff_t>(plan.measured);
       directory.write_boundary(experiment.config, {plan.inputs.begin() + first, plan.inputs.end()},
