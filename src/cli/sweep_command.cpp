@@ -60,7 +60,7 @@ std::vector<std::string> point_command(const fs::path& spec, const fs::path& out
   return words;
 }
 
-int submit_to_slurm(const po::variables_map& vm, const sweep::Sweep& sweep,
+int submit_to_slurm(const po::variables_map& vm, const sweep::Spec& spec,
                     const std::vector<std::string>& command, const fs::path& out) {
   sweep::SlurmOptions options;
   if (vm.count("partition")) options.partition = vm["partition"].as<std::string>();
@@ -74,23 +74,25 @@ int submit_to_slurm(const po::variables_map& vm, const sweep::Sweep& sweep,
     }
   }
   if (vm.count("template")) options.template_file = vm["template"].as<std::string>();
-  const std::string script = sweep::job_script(options, command, out, sweep.points().size());
+  const std::size_t count = sweep::expand(spec).size();
+  // Checked (options, template) before anything is written.
+  const std::string script = sweep::job_script(options, command, out, count);
+  // Records the points in DIR/sweep.json, or refuses a DIR holding another sweep.
+  const sweep::Sweep sweep(spec, out, command[0]);
   io::ensure_directory(out / "slurm");
   const fs::path script_file = out / "sweep.sbatch";
   io::write_file_atomically(script_file, script);
   fs::permissions(script_file, fs::perms::owner_exec | fs::perms::group_exec,
                   fs::perm_options::add);
-  const std::size_t count = sweep.points().size();
   const std::string points = count == 1 ? "0" : "0-" + std::to_string(count - 1);
   if (vm.count("dry-run")) {
-    std::cout << "wrote " << script_file.string() << " (" << sweep.points().size()
-              << " array tasks, points " << points << "); submit it with: sbatch "
-              << script_file.string() << "\n";
+    std::cout << "wrote " << script_file.string() << " (" << count << " array tasks, points "
+              << points << "); submit it with: sbatch " << script_file.string() << "\n";
     return 0;
   }
   const std::string job = sweep::submit(script_file);
-  std::cout << "submitted job array " << job << " (" << sweep.points().size() << " tasks, points "
-            << points << ", script " << script_file.string()
+  std::cout << "submitted job array " << job << " (" << count << " tasks, points " << points
+            << ", script " << script_file.string()
             << ")\nmerge the results: " << sweep::shell_quote(command[0]) << " sweep "
             << sweep::shell_quote(command[2]) << " --out " << sweep::shell_quote(out.string())
             << " --collect\n";
@@ -144,7 +146,7 @@ int collect(const po::variables_map& vm, sweep::Sweep& sweep,
   }
   if (!queued) {
     std::cout << "Slurm's queue not read (" << why_not
-              << "): points not finished may still be queued\n";
+              << "): the points not finished may still be queued or running\n";
   }
   if (!waiting.empty()) {
     std::cout << "queued or running in Slurm: " << sweep::index_list(waiting) << "\n";
@@ -154,7 +156,8 @@ int collect(const po::variables_map& vm, sweep::Sweep& sweep,
               << partial.string() << "\n";
   }
   if (!missing.empty()) {
-    std::cout << "missing (no result, not queued): " << sweep::index_list(missing)
+    std::cout << (queued ? "missing (no result, not queued): " : "not finished: ")
+              << sweep::index_list(missing)
               << "\nre-submit them: " << rerun_command(missing, command, out) << "\n";
   }
   if (!merged.failed.empty()) {
@@ -220,14 +223,15 @@ int sweep_command(const std::vector<std::string>& args) {
     throw input_error("--collect: " + vm["out"].as<std::string>() +
                       " holds no sweep (no sweep.json); expected the --out of a started sweep");
   }
-  // The points run this very binary, even if it is rebuilt while the sweep runs.
-  sweep::Sweep sweep(spec, vm["out"].as<std::string>(), "/proc/self/exe");
   if (vm.count("slurm") || vm.count("collect")) {
     const fs::path out = fs::weakly_canonical(fs::absolute(vm["out"].as<std::string>()));
     const auto command = point_command(vm["config"].as<std::string>(), out, overrides_of(vm));
-    return vm.count("slurm") ? submit_to_slurm(vm, sweep, command, out)
-                             : collect(vm, sweep, command, out);
+    if (vm.count("slurm")) return submit_to_slurm(vm, spec, command, out);
+    sweep::Sweep sweep(spec, out, "/proc/self/exe");
+    return collect(vm, sweep, command, out);
   }
+  // The points run this very binary, even if it is rebuilt while the sweep runs.
+  sweep::Sweep sweep(spec, vm["out"].as<std::string>(), "/proc/self/exe");
   install_stop_handlers();
 
   if (vm.count("point")) {

@@ -60,8 +60,8 @@ class Sweep {
   // outside its own point folder: sweep.csv is left to run() and merge().
   std::optional<PointRecord> run_point(std::size_t index);
 
-  // Rewrites OUT/sweep.csv from the published points and reports what it found. Reads the
-  // point folders, writes nothing else: safe while other machines still run points.
+  // Rewrites OUT/sweep.csv from the published points and reports what it found. Writes
+  // nothing in the point folders: safe while other machines still run points.
   Merged merge();
 
   // Rewrites OUT/sweep.csv: one row per point, "pending" for those not finished.

@@ -176,7 +176,10 @@ std::optional<std::vector<std::size_t>> queued_tasks(const std::string& name,
     return std::nullopt;
   }
   if (result.exit_code != 0) {
-    why_not = "squeue failed (exit " + std::to_string(result.exit_code) + "): " + result.err;
+    // Its last line says why (the others are the steps that led there).
+    std::string reason = result.err.substr(0, result.err.find_last_not_of("\n") + 1);
+    reason = reason.substr(reason.find_last_of('\n') + 1);
+    why_not = "squeue failed (exit " + std::to_string(result.exit_code) + "): " + reason;
     return std::nullopt;
   }
   std::vector<std::size_t> tasks;
