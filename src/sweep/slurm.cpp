@@ -23,7 +23,7 @@ struct OwnOption {
   const char* why;
 };
 constexpr OwnOption kOwnOptions[] = {
-    {"--array", "-a", "one task per sweep point (limit them with --max-concurrent)"},
+    {"--array", "-a", "one task per sweep point; limit them with --max-concurrent"},
     {"--output", "-o", "each task's log goes to DIR/slurm/JOB_TASK.out"},
     {"--error", "-e", "each task's log goes to DIR/slurm/JOB_TASK.out"},
     {"--job-name", "-J", "--collect finds the sweep's tasks in Slurm's queue by it"},
