@@ -60,6 +60,15 @@ std::vector<std::string> point_command(const fs::path& spec, const fs::path& out
   return words;
 }
 
+// The tasks' command with --collect for --quiet: the same --set, or it would be another sweep.
+std::string collect_command(const std::vector<std::string>& command) {
+  std::string words;
+  for (const std::string& word : command) {
+    words += " " + (word == "--quiet" ? "--collect" : sweep::shell_quote(word));
+  }
+  return words;
+}
+
 int submit_to_slurm(const po::variables_map& vm, const sweep::Spec& spec,
                     const std::vector<std::string>& command, const fs::path& out) {
   sweep::SlurmOptions options;
@@ -87,15 +96,14 @@ int submit_to_slurm(const po::variables_map& vm, const sweep::Spec& spec,
   const std::string points = count == 1 ? "0" : "0-" + std::to_string(count - 1);
   if (vm.count("dry-run")) {
     std::cout << "wrote " << script_file.string() << " (" << count << " array tasks, points "
-              << points << "); submit it with: sbatch " << script_file.string() << "\n";
+              << points << "); submit it with: sbatch " << script_file.string()
+              << "\nmerge the results:" << collect_command(command) << "\n";
     return 0;
   }
   const std::string job = sweep::submit(script_file);
   std::cout << "submitted job array " << job << " (" << count << " tasks, points " << points
             << ", script " << script_file.string()
-            << ")\nmerge the results: " << sweep::shell_quote(command[0]) << " sweep "
-            << sweep::shell_quote(command[2]) << " --out " << sweep::shell_quote(out.string())
-            << " --collect\n";
+            << ")\nmerge the results:" << collect_command(command) << "\n";
   return 0;
 }
 
