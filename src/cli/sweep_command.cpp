@@ -143,16 +143,18 @@ int collect(const po::variables_map& vm, sweep::Sweep& sweep,
   std::cout << "sweep: " << sweep.points().size() << " points: " << merged.completed.size()
             << " completed, " << merged.failed.size() << " failed, " << merged.unfinished.size()
             << " not finished; " << (out / "sweep.csv").string() << plotted << "\n";
+  // Slurm is asked only about a sweep submitted there, and only if something is left.
+  const bool submitted = fs::exists(out / "sweep.sbatch");
   std::string why_not;
-  const auto queued = merged.unfinished.empty()
-                          ? std::optional<std::vector<std::size_t>>(std::vector<std::size_t>{})
-                          : sweep::queued_tasks(sweep::job_name(out), why_not);
+  const auto queued = submitted && !merged.unfinished.empty()
+                          ? sweep::queued_tasks(sweep::job_name(out), why_not)
+                          : std::nullopt;
   std::vector<std::size_t> missing, waiting;
   for (const std::size_t k : merged.unfinished) {
     const bool in_queue = queued && std::binary_search(queued->begin(), queued->end(), k);
     (in_queue ? waiting : missing).push_back(k);
   }
-  if (!queued) {
+  if (submitted && !queued && !merged.unfinished.empty()) {
     std::cout << "Slurm's queue not read (" << why_not
               << "): the points not finished may still be queued or running\n";
   }
