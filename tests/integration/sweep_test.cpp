@@ -237,6 +237,31 @@ TEST(Sweep, PointsWriteOnlyTheirFolderAndCollectMergesAndListsWhatIsMissing) {
   EXPECT_FALSE(fs::exists(dir.path() / "none"));
 }
 
+TEST(Sweep, TheSamePointRunTwiceAtOnceKeepsOneWholeFolder) {
+  TempDir dir;
+  const fs::path spec = WriteSweep(dir.path(), R"([{"path": "training.eta", "values": [0.3]}])", 1);
+  const fs::path out = dir.path() / "out";
+  // Two tasks of one point started together (a task submitted twice): both run it, the first
+  // to finish publishes its folder, the other keeps that result and removes its own.
+  CliResult first, second;
+  std::thread other([&] {
+    first = run_cli({"sweep", spec.string(), "--out", out.string(), "--point", "0"});
+  });
+  second = run_cli({"sweep", spec.string(), "--out", out.string(), "--point", "0"});
+  other.join();
+  EXPECT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_EQ(second.exit_code, 0) << second.err;
+  EXPECT_NE(first.out.find("point 0: completed"), std::string::npos) << first.out;
+  EXPECT_NE(second.out.find("point 0: completed"), std::string::npos) << second.out;
+  std::vector<std::string> names;
+  for (const auto& entry : fs::directory_iterator(out / "points")) {
+    names.push_back(entry.path().filename().string());
+  }
+  EXPECT_EQ(names, std::vector<std::string>{"0000"});
+  EXPECT_TRUE(nlohmann::json::accept(ReadFile(out / "points" / "0000" / "point.json")));
+  EXPECT_TRUE(nlohmann::json::accept(ReadFile(out / "points" / "0000" / "results.json")));
+}
+
 TEST(Sweep, SlurmDryRunWritesTheScriptAndBadOptionsAreRefused) {
   TempDir dir;
   const fs::path spec = WriteSweep(dir.path(), R"([{"path": "training.eta", "values": [0.3]}])", 3);
