@@ -13,7 +13,8 @@ set -euo pipefail
 test_name=slurm_sweep_test
 source "$(dirname "$0")/script_test_common.sh"
 
-for program in munged mungekey slurmctld slurmd sbatch squeue scancel sinfo setpriv python3; do
+for program in munged mungekey munge unmunge slurmctld slurmd sbatch squeue scancel sinfo setpriv \
+  python3; do
   command -v "$program" >/dev/null ||
     fail "$program not found: scripts/setup.sh installs munge, slurmctld, slurmd, slurm-client"
 done
