@@ -21,7 +21,8 @@ done
 [[ $(id -u) -eq 0 ]] || fail "must run as root (it starts slurmd, and munged as user munge)"
 id munge >/dev/null 2>&1 || fail "no user 'munge' (the munge package creates it)"
 
-tmp=$(realpath "$(mktemp -d "${TMPDIR:-/tmp}/cllnsim-slurm-XXXXXX")")
+# Under /tmp whatever TMPDIR says: user munge must be able to reach its socket there.
+tmp=$(realpath "$(mktemp -d /tmp/cllnsim-slurm-XXXXXX)")
 binary=$(realpath "$binary")  # cllnsim prints the commands it writes with resolved paths
 chmod 755 "$tmp"  # munged runs as user munge and needs to reach its folder
 cluster=$tmp/cluster
