@@ -119,7 +119,8 @@ std::string rerun_command(const std::vector<std::size_t>& points,
                           const std::vector<std::string>& command, const fs::path& out) {
   const fs::path script = out / "sweep.sbatch";
   if (fs::exists(script)) {
-    return "sbatch --array=" + sweep::index_list(points) + " " + sweep::shell_quote(script);
+    return "sbatch --array=" + sweep::index_list(points) + sweep::array_limit(script) + " " +
+           sweep::shell_quote(script);
   }
   std::string loop = "for k in";
   for (const std::size_t k : points) loop += " " + std::to_string(k);

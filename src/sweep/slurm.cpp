@@ -140,6 +140,16 @@ std::string job_name(const fs::path& out) {
   return name.str();
 }
 
+std::string array_limit(const fs::path& script) {
+  std::ifstream stream(script);
+  for (std::string line; std::getline(stream, line);) {
+    if (!line.starts_with("#SBATCH --array=")) continue;
+    const auto percent = line.find('%');
+    return percent == std::string::npos ? "" : line.substr(percent);
+  }
+  return "";
+}
+
 std::string index_list(const std::vector<std::size_t>& indices) {
   std::ostringstream list;
   for (std::size_t i = 0; i < indices.size();) {

@@ -32,6 +32,10 @@ std::string job_script(const SlurmOptions& options, const std::vector<std::strin
 // queued_tasks() finds its tasks by.
 std::string job_name(const std::filesystem::path& out);
 
+// The `%N` limit of tasks at once in the `--array` line of the job script `script` ("" when it
+// has none): to keep it when some points are submitted again.
+std::string array_limit(const std::filesystem::path& script);
+
 // "0-3,7,9-10": the indices (sorted, distinct) as sbatch --array takes them.
 std::string index_list(const std::vector<std::size_t>& indices);
 

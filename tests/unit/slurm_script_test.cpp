@@ -19,18 +19,19 @@ const fs::path kOut = "/shared/sweeps/mismatch";
 const std::vector<std::string> kCommand{"/opt/cllnsim", "sweep", "/shared/spec.json", "--out", kOut,
                                         "--quiet",      "--set", "name=my run"};
 
-// A template file with `text`, removed at the end of the test.
+// A file with `text` (a template, or a script), removed at the end of the test.
 class Template {
  public:
   explicit Template(const std::string& text)
-      : path_(fs::temp_directory_path() /
-              ("cllnsim-template-" + std::to_string(::getpid()) + ".sh")) {
+      : path_(fs::temp_directory_path() / ("cllnsim-template-" + std::to_string(::getpid()) + "-" +
+                                           std::to_string(count_++) + ".sh")) {
     std::ofstream(path_) << text;
   }
   ~Template() { fs::remove(path_); }
   const fs::path& path() const { return path_; }
 
  private:
+  static inline int count_ = 0;
   fs::path path_;
 };
 
@@ -129,6 +130,15 @@ TEST(SlurmScript, OptionsSbatchWouldNotTakeAreErrors) {
       }()
           .find("cannot hold spaces"),
       std::string::npos);
+}
+
+TEST(SlurmScript, ArrayLimitIsReadBackFromTheScript) {
+  SlurmOptions options;
+  options.max_concurrent = 8;
+  const Template limited(job_script(options, kCommand, kOut, 12));
+  EXPECT_EQ(array_limit(limited.path()), "%8");
+  const Template unlimited(job_script({}, kCommand, kOut, 12));
+  EXPECT_EQ(array_limit(unlimited.path()), "");
 }
 
 TEST(SlurmScript, IndexListsAsSbatchArrayTakesThem) {
