@@ -6,7 +6,8 @@ cd "$(dirname "$0")/.."
 
 packages=(build-essential cmake pkg-config ngspice libngspice0-dev libboost-program-options-dev
           nlohmann-json3-dev libgtest-dev libgmock-dev clang-format python3-matplotlib
-          clang libclang-rt-14-dev)  # clang and its libFuzzer runtime: scripts/fuzz.sh
+          clang libclang-rt-14-dev  # clang and its libFuzzer runtime: scripts/fuzz.sh
+          munge slurmctld slurmd slurm-client)  # a one-node Slurm: tests/slurm_sweep_test.sh
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" ||

@@ -9,19 +9,32 @@
 
 #include "cli/commands.h"
 #include "core/error.h"
+#include "io/atomic_file.h"
 #include "results/training_run.h"
+#include "sweep/process.h"
 #include "sweep/runner.h"
+#include "sweep/slurm.h"
 
 namespace po = boost::program_options;
 
 namespace cllnsim::cli {
 namespace {
 
+namespace fs = std::filesystem;
+
 const char* const kSweepUsage =
     "usage: cllnsim sweep SPEC --out DIR [--jobs N] [--list] [--point K] [--set PATH=VALUE]...\n"
+    "       cllnsim sweep SPEC --out DIR --slurm [--partition P] [--time T] [--mem M]\n"
+    "                     [--max-concurrent N] [--template FILE] [--dry-run]\n"
+    "       cllnsim sweep SPEC --out DIR --collect [--no-plot]\n"
     "Runs every point of the sweep SPEC (a base config, axes over config paths, repeats), each\n"
     "in its own process; keeps each point's run directory under DIR/points/ and writes\n"
-    "DIR/sweep.csv. Started again with the same --out, it skips the points that finished.\n";
+    "DIR/sweep.csv. Started again with the same --out, it skips the points that finished.\n"
+    "--slurm submits the points as a Slurm job array instead (script DIR/sweep.sbatch);\n"
+    "--collect merges the finished points into DIR/sweep.csv and lists the missing ones.\n";
+
+// Debian's interpreter has matplotlib; see README "Python on these machines".
+constexpr const char* kPython = "/usr/bin/python3";
 
 void print_progress(const sweep::Progress& p, bool terminal) {
   std::fprintf(
@@ -29,6 +42,145 @@ void print_progress(const sweep::Progress& p, bool terminal) {
       terminal ? "\r" : "", p.done, p.total, p.failed, p.running, p.elapsed_seconds,
       p.eta_seconds ? (std::to_string(static_cast<long>(*p.eta_seconds)) + " s").c_str() : "?",
       terminal ? "   " : "\n");
+}
+
+// The command a Slurm task runs, up to --point: absolute paths, since the task starts elsewhere.
+std::vector<std::string> point_command(const fs::path& spec, const fs::path& out,
+                                       const std::vector<config::Override>& settings) {
+  std::vector<std::string> words{fs::read_symlink("/proc/self/exe").string(),
+                                 "sweep",
+                                 fs::canonical(spec).string(),
+                                 "--out",
+                                 out.string(),
+                                 "--quiet"};
+  for (const auto& o : settings) {
+    words.push_back("--set");
+    words.push_back(o.path + "=" + o.value);
+  }
+  return words;
+}
+
+// The tasks' command with --collect for --quiet: the same --set, or it would be another sweep.
+std::string collect_command(const std::vector<std::string>& command) {
+  std::string words;
+  for (const std::string& word : command) {
+    words += " " + (word == "--quiet" ? "--collect" : sweep::shell_quote(word));
+  }
+  return words;
+}
+
+int submit_to_slurm(const po::variables_map& vm, const sweep::Spec& spec,
+                    const std::vector<std::string>& command, const fs::path& out) {
+  sweep::SlurmOptions options;
+  if (vm.count("partition")) options.partition = vm["partition"].as<std::string>();
+  if (vm.count("time")) options.time = vm["time"].as<std::string>();
+  if (vm.count("mem")) options.memory = vm["mem"].as<std::string>();
+  if (vm.count("max-concurrent")) {
+    options.max_concurrent = vm["max-concurrent"].as<int>();
+    if (options.max_concurrent < 1) {
+      throw input_error("--max-concurrent " + std::to_string(options.max_concurrent) +
+                        ": expected an integer >= 1");
+    }
+  }
+  if (vm.count("template")) options.template_file = vm["template"].as<std::string>();
+  const std::size_t count = sweep::expand(spec).size();
+  // Checked (options, template) before anything is written.
+  const std::string script = sweep::job_script(options, command, out, count);
+  // Records the points in DIR/sweep.json, or refuses a DIR holding another sweep.
+  const sweep::Sweep sweep(spec, out, command[0]);
+  io::ensure_directory(out / "slurm");
+  const fs::path script_file = out / "sweep.sbatch";
+  io::write_file_atomically(script_file, script);
+  fs::permissions(script_file, fs::perms::owner_exec | fs::perms::group_exec,
+                  fs::perm_options::add);
+  const std::string points = count == 1 ? "0" : "0-" + std::to_string(count - 1);
+  if (vm.count("dry-run")) {
+    std::cout << "wrote " << script_file.string() << " (" << count << " array tasks, points "
+              << points << "); submit it with: sbatch " << script_file.string()
+              << "\nmerge the results:" << collect_command(command) << "\n";
+    return 0;
+  }
+  const std::string job = sweep::submit(script_file);
+  std::cout << "submitted job array " << job << " (" << count << " tasks, points " << points
+            << ", script " << script_file.string()
+            << ")\nmerge the results:" << collect_command(command) << "\n";
+  return 0;
+}
+
+// Runs scripts/plot_sweep.py on DIR; returns its complaint, "" when it succeeded.
+std::string plot(const fs::path& out) {
+  const auto result = sweep::run_program(
+      {kPython, std::string(CLLNSIM_SCRIPTS_DIR) + "/plot_sweep.py", out.string()});
+  return result.exit_code == 0 ? "" : result.err;
+}
+
+// The command that runs `points` again: through Slurm if the sweep was submitted there.
+std::string rerun_command(const std::vector<std::size_t>& points,
+                          const std::vector<std::string>& command, const fs::path& out) {
+  const fs::path script = out / "sweep.sbatch";
+  if (fs::exists(script)) {
+    return "sbatch --array=" + sweep::index_list(points) + sweep::array_limit(script) + " " +
+           sweep::shell_quote(script);
+  }
+  std::string loop = "for k in";
+  for (const std::size_t k : points) loop += " " + std::to_string(k);
+  loop += "; do";
+  for (const std::string& word : command) loop += " " + sweep::shell_quote(word);
+  return loop + " --point \"$k\"; done";
+}
+
+int collect(const po::variables_map& vm, sweep::Sweep& sweep,
+            const std::vector<std::string>& command, const fs::path& out) {
+  const sweep::Merged merged = sweep.merge();
+  std::string plotted;
+  if (!vm.count("no-plot") && !merged.completed.empty()) {
+    const std::string complaint = plot(out);
+    if (complaint.empty()) {
+      plotted = ", " + (out / "sweep.png").string();
+    } else {
+      std::cerr << "cllnsim: warning: no sweep.png: " << complaint;
+    }
+  }
+  std::cout << "sweep: " << sweep.points().size() << " points: " << merged.completed.size()
+            << " completed, " << merged.failed.size() << " failed, " << merged.unfinished.size()
+            << " not finished; " << (out / "sweep.csv").string() << plotted << "\n";
+  // Slurm is asked only about a sweep submitted there, and only if something is left.
+  const bool submitted = fs::exists(out / "sweep.sbatch");
+  std::string why_not;
+  const auto queued = submitted && !merged.unfinished.empty()
+                          ? sweep::queued_tasks(sweep::job_name(out), why_not)
+                          : std::nullopt;
+  std::vector<std::size_t> missing, waiting;
+  for (const std::size_t k : merged.unfinished) {
+    const bool in_queue = queued && std::binary_search(queued->begin(), queued->end(), k);
+    (in_queue ? waiting : missing).push_back(k);
+  }
+  if (submitted && !queued && !merged.unfinished.empty()) {
+    std::cout << "Slurm's queue not read (" << why_not
+              << "): the points not finished may still be queued or running\n";
+  }
+  if (!waiting.empty()) {
+    std::cout << "queued or running in Slurm: " << sweep::index_list(waiting) << "\n";
+  }
+  for (const fs::path& partial : merged.partial) {
+    std::cout << "unfinished working folder (a run in progress, or left by a killed task): "
+              << partial.string() << "\n";
+  }
+  if (!missing.empty()) {
+    std::cout << (queued ? "missing (no result, not queued): " : "not finished: ")
+              << sweep::index_list(missing)
+              << "\nre-submit them: " << rerun_command(missing, command, out) << "\n";
+  }
+  if (!merged.failed.empty()) {
+    std::string folders;
+    for (const std::size_t k : merged.failed) {
+      folders += " " + sweep::shell_quote(sweep.point_directory(k).string());
+    }
+    std::cout << "failed (reasons in sweep.csv): " << sweep::index_list(merged.failed)
+              << "\nrun them again (after changing what made them fail): rm -r" << folders << " && "
+              << rerun_command(merged.failed, command, out) << "\n";
+  }
+  return 0;
 }
 
 }  // namespace
@@ -39,7 +191,17 @@ int sweep_command(const std::vector<std::string>& args) {
       "jobs,j", po::value<int>(), "points run at a time (default: the number of cores)")(
       "list", "print the points (index, seed, --set values) and exit")(
       "point", po::value<std::size_t>(), "run point K alone (for schedulers) and exit")(
-      "quiet,q", "no progress on stderr");
+      "quiet,q", "no progress on stderr")(
+      "slurm", "submit the points to Slurm as a job array (script DIR/sweep.sbatch)")(
+      "partition", po::value<std::string>(), "with --slurm: sbatch --partition")(
+      "time", po::value<std::string>(), "with --slurm: time limit of one point (HH:MM:SS)")(
+      "mem", po::value<std::string>(), "with --slurm: memory of one point (e.g. 2G)")(
+      "max-concurrent", po::value<int>(), "with --slurm: array tasks running at once")(
+      "template", po::value<std::string>(),
+      "with --slurm: file of site-specific lines (#SBATCH options, module loads) for the script")(
+      "dry-run", "with --slurm: write the script, do not submit it")(
+      "collect", "merge the finished points into DIR/sweep.csv and sweep.png; list the missing")(
+      "no-plot", "with --collect: no sweep.png");
   const auto parsed = parse_command_line(args, options, kSweepUsage);
   if (!parsed) return 0;
   const po::variables_map& vm = *parsed;
@@ -56,10 +218,29 @@ int sweep_command(const std::vector<std::string>& args) {
     return 0;
   }
   if (!vm.count("out")) throw input_error("sweep needs --out DIR (see cllnsim sweep --help)");
+  const int modes = static_cast<int>(vm.count("point") + vm.count("slurm") + vm.count("collect"));
+  if (modes > 1) throw input_error("--point, --slurm and --collect exclude each other");
+  for (const char* option : {"partition", "time", "mem", "max-concurrent", "template", "dry-run"}) {
+    if (vm.count(option) && !vm.count("slurm")) {
+      throw input_error(std::string("--") + option + " needs --slurm");
+    }
+  }
+  if (vm.count("no-plot") && !vm.count("collect")) throw input_error("--no-plot needs --collect");
   const int jobs = vm.count("jobs")
                        ? vm["jobs"].as<int>()
                        : static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
   if (jobs < 1) throw input_error("--jobs " + std::to_string(jobs) + ": expected an integer >= 1");
+  if (vm.count("collect") && !fs::exists(fs::path(vm["out"].as<std::string>()) / "sweep.json")) {
+    throw input_error("--collect: " + vm["out"].as<std::string>() +
+                      " holds no sweep (no sweep.json); expected the --out of a started sweep");
+  }
+  if (vm.count("slurm") || vm.count("collect")) {
+    const fs::path out = fs::weakly_canonical(fs::absolute(vm["out"].as<std::string>()));
+    const auto command = point_command(vm["config"].as<std::string>(), out, overrides_of(vm));
+    if (vm.count("slurm")) return submit_to_slurm(vm, spec, command, out);
+    sweep::Sweep sweep(spec, out, "/proc/self/exe");
+    return collect(vm, sweep, command, out);
+  }
   // The points run this very binary, even if it is rebuilt while the sweep runs.
   sweep::Sweep sweep(spec, vm["out"].as<std::string>(), "/proc/self/exe");
   install_stop_handlers();

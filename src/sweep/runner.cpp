@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <csignal>
@@ -14,6 +15,7 @@
 #include <iomanip>
 #include <map>
 #include <sstream>
+#include <string_view>
 
 #include "core/error.h"
 #include "io/atomic_file.h"
@@ -82,6 +84,42 @@ json identity(const Spec& spec, const std::vector<Point>& points) {
   return {{"base", spec.base.string()}, {"points", list}};
 }
 
+std::string host_name() {
+  char name[256] = {};
+  if (::gethostname(name, sizeof name - 1) != 0) return "unknown-host";
+  return name;
+}
+
+std::string point_name(std::size_t index) {
+  std::ostringstream name;
+  name << std::setw(4) << std::setfill('0') << index;
+  return name.str();
+}
+
+constexpr std::string_view kPartial = ".partial-";
+
+// Whether `name` is `.NNNN.partial-HOST-PID` of a process of this host that no longer runs.
+bool abandoned_here(const std::string& name) {
+  const auto partial = name.find(kPartial);
+  const auto dash = name.rfind('-');
+  if (partial == std::string::npos || dash <= partial + kPartial.size()) return false;
+  const auto host_start = partial + kPartial.size();
+  if (name.substr(host_start, dash - host_start) != host_name()) return false;
+  try {
+    const long pid = std::stol(name.substr(dash + 1));
+    return ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH;
+  } catch (const std::logic_error&) {
+    return false;
+  }
+}
+
+// A sweep killed while publishing sweep.csv leaves its hidden temporary file behind.
+void remove_stale_csv_copies(const fs::path& out) {
+  for (const auto& entry : fs::directory_iterator(out)) {
+    if (entry.path().filename().string().starts_with(".sweep.csv.tmp-")) fs::remove(entry.path());
+  }
+}
+
 std::string metric(const json& metrics, const char* set, const char* name) {
   if (!metrics.is_object() || !metrics.contains(set) || !metrics[set].contains(name)) return "";
   return io::format_number(metrics[set][name].get<double>());
@@ -95,11 +133,6 @@ Sweep::Sweep(Spec spec, fs::path out, fs::path binary)
       out_(std::move(out)),
       binary_(std::move(binary)) {
   io::ensure_directory(out_ / "points");
-  // A sweep killed while publishing sweep.csv leaves its hidden temporary file behind.
-  for (const auto& entry : fs::directory_iterator(out_)) {
-    const std::string name = entry.path().filename().string();
-    if (name.starts_with(".sweep.csv.tmp-")) fs::remove(entry.path());
-  }
   const json expected = identity(spec_, points_);
   const fs::path record = out_ / "sweep.json";
   if (const auto existing = read_json(record)) {
@@ -114,29 +147,32 @@ Sweep::Sweep(Spec spec, fs::path out, fs::path binary)
 }
 
 fs::path Sweep::point_directory(std::size_t index) const {
-  std::ostringstream name;
-  name << std::setw(4) << std::setfill('0') << index;
-  return out_ / "points" / name.str();
+  return out_ / "points" / point_name(index);
+}
+
+fs::path Sweep::working_directory(std::size_t index) const {
+  return out_ / "points" /
+         ("." + point_name(index) + std::string(kPartial) + host_name() + "-" +
+          std::to_string(static_cast<long>(::getpid())));
 }
 
 std::optional<PointRecord> Sweep::finished(std::size_t index) const {
-  const fs::path dir = point_directory(index);
-  if (const auto record = read_json(dir / "point.json")) return record_of(*record);
-  // Killed after the run wrote its results but before the sweep recorded them.
-  const auto results = read_json(dir / "results.json");
-  if (!results || !results->contains("status")) return std::nullopt;
-  const std::string status = (*results)["status"];
-  if (status != "completed" && status != "failed") return std::nullopt;
-  PointRecord record{status, status == "completed" ? 0 : 3, results->value("error", ""),
-                     results->value("wall_seconds", 0.0), results->value("metrics", json())};
-  io::write_json_atomically(dir / "point.json", describe(record));
-  return record;
+  if (const auto record = read_json(point_directory(index) / "point.json")) {
+    return record_of(*record);
+  }
+  return std::nullopt;
 }
 
 int Sweep::spawn(std::size_t index) const {
   const Point& point = points_.at(index);
-  const fs::path dir = point_directory(index);
-  fs::remove_all(dir);  // a run killed half-way starts again from nothing
+  // A run killed half-way (its process gone) starts again from nothing.
+  const std::string prefix = "." + point_name(index) + std::string(kPartial);
+  for (const auto& entry : fs::directory_iterator(out_ / "points")) {
+    const std::string name = entry.path().filename().string();
+    if (name.starts_with(prefix) && abandoned_here(name)) fs::remove_all(entry.path());
+  }
+  const fs::path dir = working_directory(index);
+  fs::remove_all(dir);
   io::ensure_directory(dir);
   std::vector<std::string> words{binary_.string(), "train",      spec_.base.string(),
                                  "--out",          dir.string(), "--quiet"};
@@ -164,12 +200,13 @@ int Sweep::spawn(std::size_t index) const {
 }
 
 std::optional<PointRecord> Sweep::collect(std::size_t index, int wait_status, double wall) const {
-  const fs::path dir = point_directory(index);
+  const fs::path dir = working_directory(index);
   const int code = WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : -1;
   if (code == kInterrupted || (WIFSIGNALED(wait_status) && (WTERMSIG(wait_status) == SIGINT ||
                                                             WTERMSIG(wait_status) == SIGTERM ||
                                                             WTERMSIG(wait_status) == SIGKILL))) {
-    return std::nullopt;  // stopped from outside: run again next time
+    fs::remove_all(dir);  // stopped from outside: run again next time
+    return std::nullopt;
   }
   const json results = read_json(dir / "results.json").value_or(json::object());
   PointRecord record{code == 0 ? "completed" : "failed", code, "", wall,
@@ -182,8 +219,24 @@ std::optional<PointRecord> Sweep::collect(std::size_t index, int wait_status, do
                      (record.error.empty() ? "" : ": " + record.error);
     }
   }
-  io::write_json_atomically(dir / "point.json", describe(record));
-  return record;
+  return publish(index, record);
+}
+
+PointRecord Sweep::publish(std::size_t index, const PointRecord& record) const {
+  const fs::path work = working_directory(index);
+  const fs::path target = point_directory(index);
+  io::write_json_atomically(work / "point.json", describe(record));
+  // A point directory without point.json was left by an older cllnsim, which wrote in place.
+  if (fs::exists(target) && !fs::exists(target / "point.json")) fs::remove_all(target);
+  if (::rename(work.c_str(), target.c_str()) == 0) return record;
+  const int error = errno;
+  if (error == ENOTEMPTY || error == EEXIST) {
+    // Another run of the same point (a task submitted twice) published first: keep that one.
+    fs::remove_all(work);
+    if (auto theirs = finished(index)) return *theirs;
+  }
+  throw input_error("cannot move " + work.string() + " to " + target.string() + ": " +
+                    std::strerror(error));
 }
 
 std::optional<PointRecord> Sweep::run_point(std::size_t index) {
@@ -209,6 +262,7 @@ bool Sweep::run(int jobs, const std::function<void(const Progress&)>& progress,
   const auto seconds_since = [](auto t) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
   };
+  remove_stale_csv_copies(out_);
   Progress state;
   state.total = points_.size();
   std::vector<std::size_t> queue;
@@ -289,6 +343,25 @@ void Sweep::write_csv() const {
     table.add_row(row);
   }
   io::write_file_atomically(out_ / "sweep.csv", table.text());
+}
+
+Merged Sweep::merge() {
+  remove_stale_csv_copies(out_);
+  write_csv();
+  Merged merged;
+  for (const Point& point : points_) {
+    const auto record = finished(point.index);
+    auto& list = !record                         ? merged.unfinished
+                 : record->status == "completed" ? merged.completed
+                                                 : merged.failed;
+    list.push_back(point.index);
+  }
+  for (const auto& entry : fs::directory_iterator(out_ / "points")) {
+    const std::string name = entry.path().filename().string();
+    if (name.find(kPartial) != std::string::npos) merged.partial.push_back(entry.path());
+  }
+  std::sort(merged.partial.begin(), merged.partial.end());
+  return merged;
 }
 
 }  // namespace cllnsim::sweep

@@ -1,7 +1,9 @@
 // Runs a sweep's points, each in its own process (`cllnsim train` with the point's --set
 // values), keeps every point's run directory under OUT/points/, and records what happened.
-// Restartable: a point whose record (point.json) or complete run (results.json, completed or
-// failed) exists is not run again; everything is written atomically.
+// A point runs in its own hidden working folder (OUT/points/.NNNN.partial-HOST-PID) and is
+// renamed to OUT/points/NNNN, with its record point.json, only when it finished: points run on
+// different machines into one shared OUT never see each other's halves. Restartable: a point
+// whose folder exists is not run again.
 #pragma once
 
 #include <filesystem>
@@ -21,6 +23,13 @@ struct PointRecord {
   std::string error;  // why it failed ("" when completed)
   double wall_seconds = 0.0;
   nlohmann::json metrics;  // results.json's metrics (train/test mse, accuracy)
+};
+
+// What a merge found: point indices by state, and working folders of runs not published
+// (running now, or left by a task that was killed).
+struct Merged {
+  std::vector<std::size_t> completed, failed, unfinished;
+  std::vector<std::filesystem::path> partial;
 };
 
 struct Progress {
@@ -47,15 +56,23 @@ class Sweep {
            const std::function<bool()>& stop_requested);
 
   // Runs point `index` alone in the foreground (for schedulers); returns its record, or
-  // nothing if the run was stopped from outside (Ctrl-C, SIGTERM, SIGKILL).
+  // nothing if the run was stopped from outside (Ctrl-C, SIGTERM, SIGKILL). Writes nothing
+  // outside its own point folder: sweep.csv is left to run() and merge().
   std::optional<PointRecord> run_point(std::size_t index);
+
+  // Rewrites OUT/sweep.csv from the published points and reports what it found. Writes
+  // nothing in the point folders: safe while other machines still run points.
+  Merged merge();
 
   // Rewrites OUT/sweep.csv: one row per point, "pending" for those not finished.
   void write_csv() const;
 
  private:
-  int spawn(std::size_t index) const;  // returns the child's pid
+  std::filesystem::path working_directory(std::size_t index) const;  // of this process
+  int spawn(std::size_t index) const;                                // returns the child's pid
   std::optional<PointRecord> collect(std::size_t index, int wait_status, double wall) const;
+  // Records `record` in the working folder and renames that to the point's folder.
+  PointRecord publish(std::size_t index, const PointRecord& record) const;
 
   Spec spec_;
   std::vector<Point> points_;

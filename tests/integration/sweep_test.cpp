@@ -200,6 +200,114 @@ TEST(Sweep, ListPrintsThePointsAndPointRunsOneAlone) {
   EXPECT_EQ(run_cli({"sweep", spec.string(), "--out", out.string(), "--point", "4"}).exit_code, 2);
 }
 
+TEST(Sweep, PointsWriteOnlyTheirFolderAndCollectMergesAndListsWhatIsMissing) {
+  TempDir dir;
+  const fs::path spec =
+      WriteSweep(dir.path(), R"([{"path": "training.eta", "values": [0.5, 2.0, 0.25]}])", 1);
+  const fs::path out = dir.path() / "out";
+  for (const char* point : {"0", "1"}) {
+    ASSERT_EQ(run_cli({"sweep", spec.string(), "--out", out.string(), "--point", point}).exit_code,
+              0);
+  }
+  EXPECT_FALSE(fs::exists(out / "sweep.csv")) << "--point wrote sweep.csv";
+  for (const auto& entry : fs::directory_iterator(out / "points")) {
+    EXPECT_TRUE(entry.path().filename() == "0000" || entry.path().filename() == "0001")
+        << entry.path() << " left behind";
+  }
+  const CliResult collect =
+      run_cli({"sweep", spec.string(), "--out", out.string(), "--collect", "--no-plot"});
+  ASSERT_EQ(collect.exit_code, 0) << collect.err;
+  EXPECT_NE(collect.out.find("3 points: 1 completed, 1 failed, 1 not finished"), std::string::npos)
+      << collect.out;
+  // No sweep.sbatch here: the command to run the missing point is a loop over --point.
+  EXPECT_NE(collect.out.find("; do " CLLNSIM_BINARY " sweep "), std::string::npos) << collect.out;
+  EXPECT_NE(collect.out.find("for k in 2;"), std::string::npos) << collect.out;
+  EXPECT_NE(collect.out.find("failed (reasons in sweep.csv): 1\nrun them again"), std::string::npos)
+      << collect.out;
+  const auto rows = ReadCsv(out / "sweep.csv");
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0].at("status"), "completed");
+  EXPECT_EQ(rows[1].at("status"), "failed");
+  EXPECT_EQ(rows[2].at("status"), "pending");
+  // --collect does not create a sweep where there is none.
+  const CliResult nothing =
+      run_cli({"sweep", spec.string(), "--out", (dir.path() / "none").string(), "--collect"});
+  EXPECT_EQ(nothing.exit_code, 2);
+  EXPECT_NE(nothing.err.find("holds no sweep"), std::string::npos) << nothing.err;
+  EXPECT_FALSE(fs::exists(dir.path() / "none"));
+}
+
+TEST(Sweep, TheSamePointRunTwiceAtOnceKeepsOneWholeFolder) {
+  TempDir dir;
+  const fs::path spec = WriteSweep(dir.path(), R"([{"path": "training.eta", "values": [0.3]}])", 1);
+  const fs::path out = dir.path() / "out";
+  // Two tasks of one point started together (a task submitted twice): both run it, the first
+  // to finish publishes its folder, the other keeps that result and removes its own.
+  CliResult first, second;
+  std::thread other([&] {
+    first = run_cli({"sweep", spec.string(), "--out", out.string(), "--point", "0"});
+  });
+  second = run_cli({"sweep", spec.string(), "--out", out.string(), "--point", "0"});
+  other.join();
+  EXPECT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_EQ(second.exit_code, 0) << second.err;
+  EXPECT_NE(first.out.find("point 0: completed"), std::string::npos) << first.out;
+  EXPECT_NE(second.out.find("point 0: completed"), std::string::npos) << second.out;
+  std::vector<std::string> names;
+  for (const auto& entry : fs::directory_iterator(out / "points")) {
+    names.push_back(entry.path().filename().string());
+  }
+  EXPECT_EQ(names, std::vector<std::string>{"0000"});
+  EXPECT_TRUE(nlohmann::json::accept(ReadFile(out / "points" / "0000" / "point.json")));
+  EXPECT_TRUE(nlohmann::json::accept(ReadFile(out / "points" / "0000" / "results.json")));
+}
+
+TEST(Sweep, SlurmDryRunWritesTheScriptAndBadOptionsAreRefused) {
+  TempDir dir;
+  const fs::path spec = WriteSweep(dir.path(), R"([{"path": "training.eta", "values": [0.3]}])", 3);
+  const fs::path out = dir.path() / "out";
+  WriteFile(dir.path() / "site.sh", "#SBATCH --account=lab\nmodule load x\n");
+  const CliResult dry =
+      run_cli({"sweep", spec.string(), "--out", out.string(), "--slurm", "--dry-run", "--template",
+               (dir.path() / "site.sh").string(), "--set", "training.epochs=2"});
+  ASSERT_EQ(dry.exit_code, 0) << dry.err;
+  EXPECT_NE(dry.out.find("3 array tasks, points 0-2"), std::string::npos) << dry.out;
+  const std::string script = ReadFile(out / "sweep.sbatch");
+  EXPECT_NE(script.find("#SBATCH --array=0-2\n"), std::string::npos) << script;
+  EXPECT_NE(script.find("#SBATCH --account=lab\nmodule load x\n"), std::string::npos) << script;
+  EXPECT_NE(script.find("exec " CLLNSIM_BINARY " sweep " + fs::canonical(spec).string() +
+                        " --out " + out.string() +
+                        " --quiet --set training.epochs=2 --point \"$SLURM_ARRAY_TASK_ID\"\n"),
+            std::string::npos)
+      << script;
+  // What the script runs is the point the sweep lists (here run by hand, as a task would).
+  ASSERT_EQ(run_cli({"sweep", spec.string(), "--out", out.string(), "--set", "training.epochs=2",
+                     "--point", "1"})
+                .exit_code,
+            0);
+  const auto results = nlohmann::json::parse(ReadFile(out / "points" / "0001" / "results.json"));
+  EXPECT_EQ(results["config"]["training"]["epochs"], 2);
+
+  WriteFile(dir.path() / "bad.sh", "#SBATCH --account=lab\n#SBATCH --array=0-9\n");
+  const CliResult bad =
+      run_cli({"sweep", spec.string(), "--out", (dir.path() / "o2").string(), "--slurm",
+               "--dry-run", "--template", (dir.path() / "bad.sh").string()});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("bad.sh:2: found '#SBATCH --array=0-9'"), std::string::npos) << bad.err;
+  EXPECT_FALSE(fs::exists(dir.path() / "o2")) << "a refused template left files";
+  for (const std::vector<std::string>& wrong :
+       {std::vector<std::string>{"--slurm", "--time", "1 hour"},
+        std::vector<std::string>{"--slurm", "--max-concurrent", "0"},
+        std::vector<std::string>{"--partition", "short"},
+        std::vector<std::string>{"--slurm", "--collect"}}) {
+    std::vector<std::string> args{"sweep", spec.string(), "--out", out.string()};
+    args.insert(args.end(), wrong.begin(), wrong.end());
+    const CliResult result = run_cli(args);
+    EXPECT_EQ(result.exit_code, 2) << wrong[0] << " " << wrong[1];
+    EXPECT_NE(result.err.find("cllnsim: error: "), std::string::npos) << result.err;
+  }
+}
+
 TEST(Sweep, AnotherSweepInTheSameOutIsRefused) {
   TempDir dir;
   const fs::path out = dir.path() / "out";
