@@ -26,7 +26,8 @@ struct Metrics {
 struct EpochRecord {
   int epoch = 0;
   double time = 0.0;  // simulated seconds at the end of the epoch
-  // Training wall-clock seconds (see TrainingClock) when the simulation passed the epoch's end.
+  // Wall-clock seconds of training when the simulation passed the epoch's end: counted from the
+  // load of this process's first circuit, plus RunState::wall_seconds of a resumed run.
   double wall_seconds = 0.0;
   bool evaluated = false;  // train/test metrics are meaningful only then
   Metrics train;
