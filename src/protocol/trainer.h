@@ -25,7 +25,10 @@ struct Metrics {
 
 struct EpochRecord {
   int epoch = 0;
-  double time = 0.0;       // simulated seconds at the end of the epoch
+  double time = 0.0;  // simulated seconds at the end of the epoch
+  // Wall-clock seconds of training when the simulation passed the epoch's end: counted from the
+  // load of this process's first circuit, plus RunState::wall_seconds of a resumed run.
+  double wall_seconds = 0.0;
   bool evaluated = false;  // train/test metrics are meaningful only then
   Metrics train;
   Metrics test;
@@ -60,6 +63,7 @@ struct RunState {
   Metrics train, test;          // the last evaluation
   std::size_t time_points = 0;  // accepted ngspice time points so far
   std::vector<std::string> retries;  // one line per segment retried with retry_options
+  double wall_seconds = 0.0;         // EpochRecord::wall_seconds of `epoch`
 };
 
 // Initial gate voltages: constant, or uniform per edge drawn from the run's seed.
