@@ -272,6 +272,26 @@ double Session::evaluate(const std::string& expression) {
   return value;
 }
 
+void Session::command(const std::string& text) { send(text); }
+
+std::vector<double> Session::operating_point(const std::vector<std::string>& vectors) {
+  send("op");
+  std::vector<double> values;
+  values.reserve(vectors.size());
+  {
+    CLocaleGuard locale;
+    for (const std::string& name : vectors) {
+      const pvector_info info = ngGet_Vec_Info(const_cast<char*>(name.c_str()));
+      if (!info || info->v_length < 1 || !info->v_realdata) {
+        fail("ngspice's operating point has no vector '" + name + "'");
+      }
+      values.push_back(info->v_realdata[0]);
+    }
+  }
+  send("destroy all");
+  return values;
+}
+
 void Session::load(const std::vector<std::string>& lines) {
   begin_operation();
   CLocaleGuard locale;
