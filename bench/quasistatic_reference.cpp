@@ -341,23 +341,12 @@ class QuasiStaticNetwork {
 
 protocol::Metrics evaluate(QuasiStaticNetwork& circuit, const tasks::Dataset& data,
                            const std::vector<tasks::Sample>& samples, std::size_t& presentations) {
-  double squared = 0.0;
-  std::size_t terms = 0, correct = 0;
+  std::vector<std::vector<double>> outputs;
   for (const auto& sample : samples) {
-    const auto outputs = circuit.outputs(circuit.free_state(sample.inputs));
+    outputs.push_back(circuit.outputs(circuit.free_state(sample.inputs)));
     ++presentations;
-    for (std::size_t k = 0; k < outputs.size(); ++k) {
-      squared += (outputs[k] - sample.labels[k]) * (outputs[k] - sample.labels[k]);
-      ++terms;
-    }
-    correct += tasks::is_correct(data, outputs, sample.labels) ? 1 : 0;
   }
-  protocol::Metrics metrics;
-  metrics.mse = terms ? squared / static_cast<double>(terms) : 0.0;
-  if (data.decision != tasks::Decision::none) {
-    metrics.accuracy = static_cast<double>(correct) / static_cast<double>(samples.size());
-  }
-  return metrics;
+  return protocol::score(data, samples, outputs);
 }
 
 nlohmann::json describe(const protocol::Metrics& metrics) {

@@ -62,6 +62,10 @@ struct RunState {
   std::vector<std::string> retries;  // one line per segment retried with retry_options
 };
 
+// MSE and accuracy of `outputs` (one vector per sample) against the samples' labels.
+Metrics score(const tasks::Dataset& data, const std::vector<tasks::Sample>& samples,
+              const std::vector<std::vector<double>>& outputs);
+
 // Initial gate voltages: constant, or uniform per edge drawn from the run's seed.
 std::vector<double> initial_gates(const config::Config& config, std::size_t edges);
 
