@@ -1,6 +1,7 @@
 #include "protocol/trainer.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -15,6 +16,27 @@ namespace cllnsim::protocol {
 namespace {
 
 constexpr double kNever = std::numeric_limits<double>::infinity();
+
+// Training wall-clock time: it starts when this process has loaded its first segment's circuit
+// (just before the first time step) and runs on across segments, reloads and checkpoints; a
+// resumed run continues from the checkpoint's value. Read when the simulation passes an epoch's
+// end, inside the transient, so an epoch is timed when ngspice finished it, not its segment.
+class TrainingClock {
+ public:
+  explicit TrainingClock(double earlier_seconds) : earlier_seconds_(earlier_seconds) {}
+  void start() {
+    if (!started_) started_ = std::chrono::steady_clock::now();
+  }
+  double seconds() const {
+    if (!started_) return earlier_seconds_;
+    return earlier_seconds_ +
+           std::chrono::duration<double>(std::chrono::steady_clock::now() - *started_).count();
+  }
+
+ private:
+  double earlier_seconds_;
+  std::optional<std::chrono::steady_clock::time_point> started_;
+};
 
 // Two consecutive epochs of the driver's signals: ngspice may evaluate a source just past the
 // current epoch's end before the point at the end is reported, so the next one is always ready.
@@ -115,9 +137,10 @@ struct FinishedEpoch {
 class Run {
  public:
   Run(const config::Config& config, const network::Network& network, const tasks::Dataset& data,
-      const Schedule& schedule, const RunState& start, int last_epoch)
+      const Schedule& schedule, const TrainingClock& clock, const RunState& start, int last_epoch)
       : data_(data),
         schedule_(schedule),
+        clock_(clock),
         window_(schedule_, start.epoch + 1, start.signals),
         last_epoch_(last_epoch),
         final_train_(start.train),
@@ -154,6 +177,8 @@ class Run {
     state.train = final_train_;
     state.test = final_test_;
     state.time_points += time_points;
+    state.wall_seconds =
+        finished_.empty() ? start.wall_seconds : finished_.back().record.wall_seconds;
     return state;
   }
 
@@ -225,6 +250,7 @@ class Run {
     EpochRecord record;
     record.epoch = plan.epoch;
     record.time = plan.end;
+    record.wall_seconds = clock_.seconds();
     record.evaluated = plan.evaluated;
     if (plan.evaluated) {
       record.train = score(data_, data_.train, train_outputs_);
@@ -244,6 +270,7 @@ class Run {
 
   const tasks::Dataset& data_;
   const Schedule& schedule_;
+  const TrainingClock& clock_;
   SignalWindow window_;
   int last_epoch_;
   std::vector<FinishedEpoch> finished_;
@@ -283,11 +310,13 @@ std::vector<std::string> named_nodes(const std::string& messages) {
 // time. Throws cllnsim::Error with where the simulation was when it failed.
 RunState simulate_segment(const config::Config& config, const network::Network& network,
                           const netlist::EdgeDefinition& edge, const tasks::Dataset& data,
-                          const Schedule& schedule, spice::Session& session, const RunState& start,
-                          int last_epoch, std::vector<FinishedEpoch>& finished) {
+                          const Schedule& schedule, spice::Session& session, TrainingClock& clock,
+                          const RunState& start, int last_epoch,
+                          std::vector<FinishedEpoch>& finished) {
   const netlist::Netlist netlist = netlist::generate(config, network, edge, start.gates);
   session.load(netlist.lines);
-  Run run(config, network, data, schedule, start, last_epoch);
+  clock.start();
+  Run run(config, network, data, schedule, clock, start, last_epoch);
   const double offset = schedule.epoch_start(start.epoch + 1);
   spice::TransientRequest request;
   request.step = config.simulator.max_step;
@@ -323,8 +352,9 @@ RunState simulate_segment(const config::Config& config, const network::Network& 
     throw Error(error.code(), where + ": " + error.what());
   }
   run.complete();
+  RunState end = run.end_state(start, stats.time_points);
   finished = std::move(run.finished());
-  return run.end_state(start, stats.time_points);
+  return end;
 }
 
 // The state before epoch 0: initial gates, every signal at its value at t = 0.
@@ -411,6 +441,7 @@ TrainingSummary train(const config::Config& config, const network::Network& netw
   }
   const Schedule schedule(config, data);
   RunState state = resume_from ? *resume_from : start_state(schedule, summary.initial_gates);
+  TrainingClock clock(state.wall_seconds);
   const int every = config.checkpoint.every_epochs;
   bool simulated = false;
   while (state.epoch < schedule.epochs()) {
@@ -422,7 +453,7 @@ TrainingSummary train(const config::Config& config, const network::Network& netw
         "epochs " + std::to_string(state.epoch + 1) + "-" + std::to_string(last_epoch);
     RunState next;
     with_one_retry(config, epochs, state.retries, [&](const config::Config& attempt_config) {
-      next = simulate_segment(attempt_config, network, edge, data, schedule, session, state,
+      next = simulate_segment(attempt_config, network, edge, data, schedule, session, clock, state,
                               last_epoch, finished);
     });
     state = std::move(next);

@@ -25,7 +25,9 @@ struct Metrics {
 
 struct EpochRecord {
   int epoch = 0;
-  double time = 0.0;       // simulated seconds at the end of the epoch
+  double time = 0.0;  // simulated seconds at the end of the epoch
+  // Training wall-clock seconds (see TrainingClock) when the simulation passed the epoch's end.
+  double wall_seconds = 0.0;
   bool evaluated = false;  // train/test metrics are meaningful only then
   Metrics train;
   Metrics test;
@@ -60,6 +62,7 @@ struct RunState {
   Metrics train, test;          // the last evaluation
   std::size_t time_points = 0;  // accepted ngspice time points so far
   std::vector<std::string> retries;  // one line per segment retried with retry_options
+  double wall_seconds = 0.0;         // EpochRecord::wall_seconds of `epoch`
 };
 
 // MSE and accuracy of `outputs` (one vector per sample) against the samples' labels.

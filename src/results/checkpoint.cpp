@@ -97,6 +97,7 @@ void write_checkpoint(const std::filesystem::path& run_directory, const Checkpoi
        {"time_points", state.time_points},
        {"retries", state.retries},
        {"wall_seconds", checkpoint.wall_seconds},
+       {"training_wall_seconds", state.wall_seconds},
        {"config", checkpoint.config}});
 }
 
@@ -134,6 +135,11 @@ std::optional<Checkpoint> read_checkpoint(const std::filesystem::path& run_direc
     state.retries.push_back(retry.get<std::string>());
   }
   checkpoint.wall_seconds = reader.real(reader.at("wall_seconds"), "wall_seconds");
+  // Checkpoints written before history.csv had wall_seconds: the run's clock is the nearest.
+  state.wall_seconds =
+      document.contains("training_wall_seconds")
+          ? reader.real(reader.at("training_wall_seconds"), "training_wall_seconds")
+          : checkpoint.wall_seconds;
   checkpoint.config = reader.at("config");
   if (!checkpoint.config.is_object()) reader.fail("config", "expected an object");
   return checkpoint;

@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <chrono>
+#include <cmath>
 #include <ctime>
 #include <fstream>
 #include <iomanip>
@@ -50,8 +51,8 @@ RunDirectory::RunDirectory(std::filesystem::path dir, const network::Network& ne
       error_modes_(tasks::is_one_dimensional_regression(data)),
       history_(dir_ / "history.csv"),
       gates_(dir_ / "gates.csv") {
-  history_header_ = {"epoch",    "train_mse",     "train_accuracy",
-                     "test_mse", "test_accuracy", "simulated_seconds"};
+  history_header_ = {"epoch",         "train_mse",         "train_accuracy", "test_mse",
+                     "test_accuracy", "simulated_seconds", "wall_seconds"};
   if (error_modes_) {
     for (const char* mode : {"mean", "slope", "curvature"}) {
       history_header_.push_back(std::string("train_error_") + mode);
@@ -125,9 +126,13 @@ void RunDirectory::record_epoch(const protocol::EpochRecord& record) {
   gates_.append(csv_line(gates));
   if (!record.evaluated) return;
   std::vector<std::string> cells{
-      std::to_string(record.epoch),           io::format_number(record.train.mse),
-      optional_number(record.train.accuracy), io::format_number(record.test.mse),
-      optional_number(record.test.accuracy),  io::format_number(record.time)};
+      std::to_string(record.epoch),
+      io::format_number(record.train.mse),
+      optional_number(record.train.accuracy),
+      io::format_number(record.test.mse),
+      optional_number(record.test.accuracy),
+      io::format_number(record.time),
+      io::format_number(std::round(record.wall_seconds * 1e6) / 1e6)};  // to the microsecond
   if (error_modes_) {
     std::vector<double> inputs, errors;
     for (std::size_t s = 0; s < data_.train.size(); ++s) {

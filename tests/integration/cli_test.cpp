@@ -316,7 +316,8 @@ TEST_F(CliTrainRun, ResultsDescribeAll32EdgesWithConductance) {
 TEST_F(CliTrainRun, HistoryHasOneRowPerEpochFromZero) {
   const auto lines = lines_of(read_text(run_dir() / "history.csv"));
   ASSERT_EQ(lines.size(), 4u) << read_text(run_dir() / "history.csv");
-  EXPECT_EQ(lines[0], "epoch,train_mse,train_accuracy,test_mse,test_accuracy,simulated_seconds");
+  EXPECT_EQ(lines[0],
+            "epoch,train_mse,train_accuracy,test_mse,test_accuracy,simulated_seconds,wall_seconds");
   for (int epoch = 0; epoch <= 2; ++epoch) {
     EXPECT_EQ(first_cell(lines[epoch + 1]), std::to_string(epoch));
   }

@@ -49,6 +49,7 @@ TEST_F(CheckpointFile, ReadsBackExactlyWhatWasWritten) {
   written.state.test = {std::nan(""), std::nullopt};
   written.state.time_points = 12345;
   written.state.retries = {"epochs 1-3 retried with method=gear after: ..."};
+  written.state.wall_seconds = 1.25;
   written.wall_seconds = 1.5;
   written.config = {{"seed", 1}};
   write_checkpoint(dir_, written);
@@ -65,6 +66,8 @@ TEST_F(CheckpointFile, ReadsBackExactlyWhatWasWritten) {
   EXPECT_FALSE(read->state.test.accuracy);
   EXPECT_EQ(read->state.time_points, 12345u);
   EXPECT_EQ(read->state.retries, written.state.retries);
+  EXPECT_EQ(read->state.wall_seconds, 1.25);
+  EXPECT_EQ(read->wall_seconds, 1.5);
   EXPECT_EQ(read->config, written.config);
 }
 
