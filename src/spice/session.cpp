@@ -278,17 +278,20 @@ std::vector<double> Session::operating_point(const std::vector<std::string>& vec
   send("op");
   std::vector<double> values;
   values.reserve(vectors.size());
+  std::string missing;
   {
     CLocaleGuard locale;
     for (const std::string& name : vectors) {
       const pvector_info info = ngGet_Vec_Info(const_cast<char*>(name.c_str()));
       if (!info || info->v_length < 1 || !info->v_realdata) {
-        fail("ngspice's operating point has no vector '" + name + "'");
+        missing = name;
+        break;
       }
       values.push_back(info->v_realdata[0]);
     }
   }
   send("destroy all");
+  if (!missing.empty()) fail("ngspice's operating point has no vector '" + missing + "'");
   return values;
 }
 
