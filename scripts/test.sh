@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 
 echo "== formatting (clang-format, .clang-format)"
-clang-format --dry-run -Werror src/*/*.h src/*/*.cpp tests/*/*.h tests/*/*.cpp
+clang-format --dry-run -Werror src/*/*.h src/*/*.cpp tests/*/*.h tests/*/*.cpp bench/*.cpp
 
 echo "== tests"
 ctest --test-dir build --output-on-failure -j"$(nproc)"
