@@ -355,8 +355,25 @@ nlohmann::json describe(const protocol::Metrics& metrics) {
   return json;
 }
 
+// The reference's circuit has none of the physical knobs: refuse a config that turns one on,
+// rather than compare against a different circuit.
+void require_ideal_circuit(const config::Config& config) {
+  const config::Physical& p = config.physical;
+  const bool any =
+      p.wire_ohms > 0 || p.node_capacitance_f > 0 || p.free_clamped_coupling_f > 0 ||
+      p.noise.input_v > 0 || p.noise.label_v > 0 || p.noise.edge_a > 0 || p.noise.learn_a > 0 ||
+      p.mismatch.vth_sigma_v > 0 || p.mismatch.kp_sigma_rel > 0 || p.learning_offset.sigma > 0 ||
+      p.damage.fraction > 0 || !p.damage.edges.empty() || p.temperature_c || p.gate_leak_ohms;
+  if (any) {
+    throw input_error(config.source_file.string() +
+                      ": at physical: the quasi-static reference models none of the physical "
+                      "knobs; found one turned on, expected all off");
+  }
+}
+
 nlohmann::json run(const Options& options) {
   const protocol::Experiment experiment = protocol::prepare(options.config, options.overrides);
+  require_ideal_circuit(experiment.config);
   const auto& config = experiment.config;
   const auto& data = experiment.data;
   const LearningRule rule = rule_of(experiment);
