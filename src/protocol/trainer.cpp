@@ -101,6 +101,8 @@ struct OutputProbe {
   std::optional<std::size_t> minus;
 };
 
+}  // namespace
+
 Metrics score(const tasks::Dataset& data, const std::vector<tasks::Sample>& samples,
               const std::vector<std::vector<double>>& outputs) {
   Metrics metrics;
@@ -120,6 +122,8 @@ Metrics score(const tasks::Dataset& data, const std::vector<tasks::Sample>& samp
   }
   return metrics;
 }
+
+namespace {
 
 // An epoch's record with its own copies of the gates and train outputs (the record's spans point
 // at them), kept until its segment has succeeded.

@@ -66,6 +66,10 @@ struct RunState {
   double wall_seconds = 0.0;         // EpochRecord::wall_seconds of `epoch`
 };
 
+// MSE and accuracy of `outputs` (one vector per sample) against the samples' labels.
+Metrics score(const tasks::Dataset& data, const std::vector<tasks::Sample>& samples,
+              const std::vector<std::vector<double>>& outputs);
+
 // Initial gate voltages: constant, or uniform per edge drawn from the run's seed.
 std::vector<double> initial_gates(const config::Config& config, std::size_t edges);
 

@@ -272,6 +272,29 @@ double Session::evaluate(const std::string& expression) {
   return value;
 }
 
+void Session::command(const std::string& text) { send(text); }
+
+std::vector<double> Session::operating_point(const std::vector<std::string>& vectors) {
+  send("op");
+  std::vector<double> values;
+  values.reserve(vectors.size());
+  std::string missing;
+  {
+    CLocaleGuard locale;
+    for (const std::string& name : vectors) {
+      const pvector_info info = ngGet_Vec_Info(const_cast<char*>(name.c_str()));
+      if (!info || info->v_length < 1 || !info->v_realdata) {
+        missing = name;
+        break;
+      }
+      values.push_back(info->v_realdata[0]);
+    }
+  }
+  send("destroy all");
+  if (!missing.empty()) fail("ngspice's operating point has no vector '" + missing + "'");
+  return values;
+}
+
 void Session::load(const std::vector<std::string>& lines) {
   begin_operation();
   CLocaleGuard locale;

@@ -55,6 +55,14 @@ class Session {
   // "@m.xe0.mfree[gds]" (a device's operating-point parameter at the last time point).
   double evaluate(const std::string& expression);
 
+  // For the quasi-static reference in bench/ (sources changed with `alter` between DC solves):
+  // one ngspice command, throwing simulation_error when ngspice reports an error ...
+  void command(const std::string& text);
+  // ... and one DC operating point (`op`) of the loaded circuit, returning the values of
+  // `vectors` (node names as ngspice names them). Its plot is destroyed afterwards, so memory
+  // and the cost per solve stay flat over many solves.
+  std::vector<double> operating_point(const std::vector<std::string>& vectors);
+
   static std::string ngspice_version();
 
   // libngspice callbacks reach the object through these (public for the C trampolines only).

@@ -1,0 +1,408 @@
+#!/usr/bin/python3
+"""Runs cllnsim's benchmarks side by side and prints the table (see README "Benchmarks").
+
+Called by bench/run.sh after it has built build-bench/. Standard library only (Debian's
+/usr/bin/python3). Every process runs under a timeout; a failed step is reported in its row and
+makes the script exit 1 after the table is written.
+"""
+import argparse
+import csv
+import datetime
+import json
+import math
+import os
+import platform
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+XOR = ROOT / "configs" / "xor.json"
+
+
+class StepFailed(Exception):
+    pass
+
+
+def run(cmd, what, timeout, log=None):
+    """Runs `cmd`; returns (wall seconds, peak RSS in kB of it and its waited-for children).
+
+    Raises StepFailed on a non-zero exit or a timeout, with the command's last output lines."""
+    out = open(log, "w") if log else subprocess.DEVNULL
+    started = time.perf_counter()
+    process = subprocess.Popen([str(c) for c in cmd], stdout=out, stderr=subprocess.STDOUT,
+                               start_new_session=True)
+    deadline = started + timeout
+    while True:
+        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+        if pid:
+            break
+        if time.perf_counter() > deadline:
+            os.killpg(process.pid, signal.SIGKILL)
+            os.wait4(process.pid, 0)
+            raise StepFailed(f"{what}: timed out after {timeout} s: {' '.join(map(str, cmd))}")
+        time.sleep(0.002)
+    wall = time.perf_counter() - started
+    if log:
+        out.close()
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0:
+        tail = ""
+        if log:
+            tail = "\n    " + "\n    ".join(Path(log).read_text(errors="replace").splitlines()[-8:])
+        raise StepFailed(f"{what}: exit code {code}: {' '.join(map(str, cmd))}{tail}")
+    return wall, usage.ru_maxrss
+
+
+def sets(settings):
+    args = []
+    for key, value in settings.items():
+        args += ["--set", f"{key}={json.dumps(value)}"]
+    return args
+
+
+def read_history(run_dir):
+    with open(run_dir / "history.csv") as f:
+        return list(csv.DictReader(f))
+
+
+def training_wall(run_dir):
+    """Wall seconds of the training itself: history.csv's wall_seconds at the last epoch when the
+    column exists, else results.json's wall_seconds (which adds the inference measurement)."""
+    history = read_history(run_dir)
+    if history and "wall_seconds" in history[-1]:
+        return float(history[-1]["wall_seconds"]), "history.csv wall_seconds (training only)"
+    results = json.loads((run_dir / "results.json").read_text())
+    return float(results["wall_seconds"]), "results.json wall_seconds (training + inference)"
+
+
+def results_of(run_dir):
+    return json.loads((run_dir / "results.json").read_text())
+
+
+def fmt(value, digits=3):
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "n/a"
+    return f"{value:.{digits}g}"
+
+
+def lattice_settings(rows, cols):
+    """configs/xor.json's placement, scaled to a rows x cols periodic lattice (exact at 4x4)."""
+    return {
+        "network.lattice.rows": rows,
+        "network.lattice.cols": cols,
+        "network.lattice.periodic": True,
+        "network.inputs.0.at": [0, 0],
+        "network.inputs.1.at": [0, cols // 2],
+        "network.rails.0.at": [0, 3 * cols // 4],
+        "network.rails.1.at": [rows // 4, 0],
+        "network.outputs.0.plus": [rows // 2, cols // 4],
+        "network.outputs.0.minus": [3 * rows // 4, cols // 4],
+    }
+
+
+class Bench:
+    def __init__(self, build, work, quick):
+        self.cllnsim = build / "cllnsim"
+        self.reference = build / "bench" / "quasistatic_reference"
+        self.work = work
+        self.quick = quick
+        self.rows = []  # the main table
+        self.details = []  # (title, header, rows) tables below it
+        self.failures = []
+        self.xor_seed1 = None  # benchmark 2's transient run of seed 1, for benchmark 5
+
+    def train(self, name, settings, config=XOR, timeout=600):
+        run_dir = self.work / name
+        if run_dir.exists():
+            shutil.rmtree(run_dir)
+        wall, rss = run([self.cllnsim, "train", config, "--out", run_dir, "--quiet", *sets(settings)],
+                        f"cllnsim train ({name})", timeout, self.work / f"{name}.log")
+        return run_dir, wall, rss
+
+    def row(self, figure, measured, ratio, goal, met, note=""):
+        self.rows.append({"figure": figure, "measured": measured, "ratio": ratio, "goal": goal,
+                          "met": met, "note": note})
+
+    def failed(self, figure, goal, error):
+        print(f"bench: FAILED: {figure}: {error}", file=sys.stderr)
+        self.failures.append(f"{figure}: {error}")
+        self.row(figure, "FAILED (see bench output)", "n/a", goal, "not measured")
+
+    # 1. `cllnsim train` against `ngspice -b` replaying the exported netlist of the same run.
+    def overhead(self):
+        epochs = 10 if self.quick else 40
+        repeats = 1 if self.quick else 3
+        settings = {"training.epochs": epochs, "checkpoint.every_epochs": epochs,
+                    "analysis.inference_samples": 1, "analysis.boundary_grid": 0}
+        replay = self.work / "overhead-replay.cir"
+        run([self.cllnsim, "netlist", XOR, "-o", replay, *sets(settings)], "cllnsim netlist", 120)
+        trains, replays, in_run = [], [], []
+        for k in range(repeats):
+            run_dir, wall, _ = self.train(f"overhead-train-{k}", settings)
+            trains.append(wall)
+            in_run.append(training_wall(run_dir))
+            log = self.work / f"overhead-ngspice-{k}.log"
+            wall, _ = run(["ngspice", "-b", replay], "ngspice -b replay", 1200, log)
+            replays.append(wall)
+        # The same run: compare the final gates of both sides.
+        finals = dict(re.findall(r"^final_g(\d+)\s*=\s*(\S+)", log.read_text(), re.M))
+        with open(run_dir / "gates.csv") as f:
+            last = list(csv.reader(f))[-1]
+        if not finals:
+            raise StepFailed(f"ngspice -b printed no final_gN measurements (see {log})")
+        gate_gap = max(abs(float(finals[str(i)]) - float(v)) for i, v in enumerate(last[1:]))
+        segmented_dir, segmented_wall, _ = self.train(
+            "overhead-train-segmented", {**settings, "checkpoint.every_epochs": 10})
+        train, replay_wall = statistics.median(trains), statistics.median(replays)
+        ratio = train / replay_wall
+        points = results_of(run_dir)["time_points"]
+        self.row("1. overhead: `cllnsim train` / `ngspice -b` replay",
+                 f"{train:.2f} s / {replay_wall:.2f} s", fmt(ratio), "<= 1.10",
+                 "yes" if ratio <= 1.10 else "no",
+                 f"XOR 4x4, {epochs} epochs, one transient each, {points} time points; "
+                 f"median of {repeats}")
+        self.row("1b. the same, `train` in segments of 10 epochs (default)",
+                 f"{segmented_wall:.2f} s / {replay_wall:.2f} s", fmt(segmented_wall / replay_wall),
+                 "<= 1.10", "yes" if segmented_wall / replay_wall <= 1.10 else "no",
+                 f"{epochs // 10} segments; one repetition")
+        self.details.append((
+            "Overhead: process wall times (s)",
+            ["run", "cllnsim train", "ngspice -b replay", f"train's own: {in_run[0][1]}"],
+            [[str(k), f"{trains[k]:.3f}", f"{replays[k]:.3f}", f"{in_run[k][0]:.3f}"]
+             for k in range(repeats)] +
+            [["segmented", f"{segmented_wall:.3f}", "", f"{training_wall(segmented_dir)[0]:.3f}"],
+             ["final gates, largest difference train vs replay", f"{gate_gap * 1e6:.1f} uV", "",
+              ""]]))
+
+    # 2. The physical transient against the quasi-static reference on XOR (the shipped config).
+    def quasistatic(self):
+        seeds = [1] if self.quick else [1, 2, 3, 4, 5]
+        epochs = 20 if self.quick else None  # None: the shipped 200
+        settings = {"analysis.inference_samples": 1}
+        if epochs:
+            settings["training.epochs"] = epochs
+        lines, per_transient, per_reference = [], [], []
+        learned_transient = learned_reference = 0
+        for seed in seeds:
+            s = {**settings, "seed": seed}
+            run_dir, _, _ = self.train(f"xor-seed{seed}", s)
+            self.xor_seed1 = self.xor_seed1 or run_dir
+            results = results_of(run_dir)
+            wall, _ = training_wall(run_dir)
+            epochs_run = results["epochs"]
+            history = read_history(run_dir)
+            presentations = 4 * epochs_run + 4 * len(history)  # training + evaluation passes
+            out = self.work / f"quasistatic-seed{seed}.json"
+            run([self.reference, XOR, "--out", out, *sets(s)], f"quasistatic_reference seed {seed}",
+                600, self.work / f"quasistatic-seed{seed}.log")
+            ref = json.loads(out.read_text())
+            ref_presentations = ref["training_presentations"] + ref["evaluation_presentations"]
+            if ref_presentations != presentations:
+                raise StepFailed(f"presentations differ: transient {presentations}, "
+                                 f"quasi-static {ref_presentations}")
+            per_transient.append(wall / presentations)
+            per_reference.append(ref["seconds_per_presentation"])
+            acc_t = results["metrics"]["train"]["accuracy"]
+            acc_r = ref["metrics"]["train"]["accuracy"]
+            learned_transient += acc_t == 1.0
+            learned_reference += acc_r == 1.0
+            lines.append([str(seed), f"{acc_t:.2f}", f"{results['metrics']['train']['mse']:.2e}",
+                          f"{wall / presentations * 1e3:.2f}", f"{acc_r:.2f}",
+                          f"{ref['metrics']['train']['mse']:.2e}",
+                          f"{ref['seconds_per_presentation'] * 1e3:.3f}",
+                          str(ref["first_epoch_all_correct"])])
+        t, r = statistics.median(per_transient), statistics.median(per_reference)
+        self.row("2. per sample: physical transient / quasi-static (alter + 2 op)",
+                 f"{t * 1e3:.2f} ms / {r * 1e3:.3f} ms", fmt(t / r), "<= 1.0",
+                 "yes" if t / r <= 1.0 else "no",
+                 f"XOR 4x4; learned 4/4: transient {learned_transient}/{len(seeds)}, "
+                 f"quasi-static {learned_reference}/{len(seeds)} seeds")
+        self.details.append((
+            "Transient (cllnsim train) and quasi-static reference on XOR, per seed",
+            ["seed", "transient accuracy", "transient MSE (V^2)", "transient ms/sample",
+             "quasi-static accuracy", "quasi-static MSE (V^2)", "quasi-static ms/sample",
+             "quasi-static first 4/4 epoch"], lines))
+
+    # 5. Wall seconds until XOR is learned, from benchmark 2's transient run of seed 1.
+    def time_to_learn(self):
+        figure, goal = "5. time to learn XOR (4x4, seed 1): wall s to 4/4", "< 2 s"
+        if self.xor_seed1 is None:  # benchmark 2 did not run: the same run on its own
+            self.xor_seed1, _, _ = self.train("xor-seed1", {"analysis.inference_samples": 1,
+                                                            "seed": 1})
+        history = read_history(self.xor_seed1)
+        if "wall_seconds" not in history[0]:
+            raise StepFailed("history.csv has no wall_seconds column: the wall time to each epoch "
+                             "is not recorded by this cllnsim")
+        first = next((h for h in history if h["train_accuracy"] and
+                      float(h["train_accuracy"]) == 1.0), None)
+        if first is None:
+            self.row(figure, "never 4/4", "n/a", goal, "no", f"{len(history) - 1} epochs")
+            return
+        seconds = float(first["wall_seconds"])
+        self.row(figure, f"{seconds:.2f} s (epoch {first['epoch']})", fmt(seconds / 2.0), goal,
+                 "yes" if seconds < 2.0 else "no", "ratio = measured / 2 s")
+
+    # 3. Cost against the number of edges.
+    def scaling(self):
+        sizes = [(4, 4, 24), (8, 8, 8), (10, 10, 5), (12, 13, 4), (20, 20, 2)]
+        if self.quick:
+            sizes = [(4, 4, 4), (8, 8, 2)]
+        lines, xs, per_point, per_sample = [], [], [], []
+        for rows, cols, epochs in sizes:
+            # No annealing, so every epoch has the same schedule at every size.
+            s = {**lattice_settings(rows, cols), "training.epochs": epochs,
+                 "training.learn_seconds_final": 5e-5, "checkpoint.every_epochs": epochs,
+                 "analysis.inference_samples": 1}
+            run_dir, _, _ = self.train(f"scaling-{rows}x{cols}", s)
+            results = results_of(run_dir)
+            wall, _ = training_wall(run_dir)
+            edges = len(results["network"]["edges"])
+            points = results["time_points"]
+            samples = 4 * epochs + 4 * (epochs + 1)
+            xs.append(edges)
+            per_point.append(wall / points)
+            per_sample.append(wall / samples)
+            lines.append([f"{rows}x{cols}", str(edges), str(epochs), str(points),
+                          f"{wall:.2f}", f"{wall / samples * 1e3:.2f}",
+                          f"{wall / points * 1e6:.0f}"])
+
+        def exponent(ys):
+            lx = [math.log(x) for x in xs]
+            ly = [math.log(y) for y in ys]
+            mx, my = statistics.fmean(lx), statistics.fmean(ly)
+            return sum((a - mx) * (b - my) for a, b in zip(lx, ly)) / sum((a - mx) ** 2 for a in lx)
+
+        e_sample, e_point = exponent(per_sample), exponent(per_point)
+        span = f"{xs[0]}-{xs[-1]} edges"
+        self.row("3. scaling: exponent of wall time per simulated sample vs edges",
+                 f"edges^{e_sample:.2f}", fmt(e_sample), "<= 1.3", "yes" if e_sample <= 1.3 else "no",
+                 f"least squares on log-log, {span}")
+        self.row("3b. scaling: exponent of wall time per time point vs edges",
+                 f"edges^{e_point:.2f}", fmt(e_point), "<= 1.3", "yes" if e_point <= 1.3 else "no",
+                 f"{span}")
+        self.details.append((
+            "Scaling (periodic lattices, xor.json's placement scaled, no annealing)",
+            ["lattice", "edges", "epochs", "time points", "training wall (s)", "ms per sample",
+             "us per time point"], lines))
+
+    # 4. Peak RSS of a short and a long run of the same small network.
+    def memory(self):
+        small = {**lattice_settings(3, 3), "network.inputs.1.at": [0, 1],
+                 "network.rails.0.at": [0, 2], "network.rails.1.at": [1, 0],
+                 "network.outputs.0.plus": [1, 1], "network.outputs.0.minus": [2, 1],
+                 "training.learn_seconds_final": 5e-5, "analysis.inference_samples": 1}
+        short_points, long_points = (1e4, 1e5) if self.quick else (1e4, 1e6)
+        # Epochs from a probe of 10 epochs (about 180 time points each).
+        probe_dir, _, _ = self.train("memory-probe", {**small, "training.epochs": 10})
+        per_epoch = results_of(probe_dir)["time_points"] / 10
+        results = []
+        for label, target in (("short", short_points), ("long", long_points)):
+            epochs = max(1, round(target / per_epoch))
+            run_dir, wall, rss = self.train(f"memory-{label}", {**small, "training.epochs": epochs},
+                                            timeout=1500)
+            results.append((label, epochs, results_of(run_dir)["time_points"], wall, rss))
+        (_, _, p1, _, r1), (_, _, p2, _, r2) = results
+        ratio = r2 / r1
+        self.row("4. memory: peak RSS, long run / short run",
+                 f"{r2 / 1024:.1f} MB / {r1 / 1024:.1f} MB", fmt(ratio), "<= 1.1",
+                 "yes" if ratio <= 1.1 else "no",
+                 f"3x3 periodic (18 edges): {p2:,} vs {p1:,} time points")
+        self.details.append((
+            "Memory (peak RSS of the whole `cllnsim train` process tree)",
+            ["run", "epochs", "time points", "wall (s)", "peak RSS (kB)"],
+            [[label, str(e), f"{p:,}", f"{w:.1f}", str(r)] for label, e, p, w, r in results]))
+
+    def measure(self, only):
+        steps = [("1", "1. overhead", "<= 1.10", self.overhead),
+                 ("2", "2. quasi-static", "<= 1.0", self.quasistatic),
+                 ("3", "3. scaling", "<= 1.3", self.scaling),
+                 ("4", "4. memory", "<= 1.1", self.memory),
+                 ("5", "5. time to learn", "< 2 s", self.time_to_learn)]
+        for key, figure, goal, step in steps:
+            if only and key not in only:
+                continue
+            started = time.perf_counter()
+            print(f"bench: {figure} ...", file=sys.stderr, flush=True)
+            try:
+                step()
+            except (StepFailed, OSError, KeyError, ValueError) as error:
+                self.failed(figure, goal, error)
+            print(f"bench: {figure} done in {time.perf_counter() - started:.0f} s", file=sys.stderr,
+                  flush=True)
+
+
+def machine():
+    cpu = "unknown CPU"
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    ngspice = subprocess.run(["ngspice", "-v"], capture_output=True, text=True).stdout
+    version = re.search(r"ngspice-(\S+)", ngspice)
+    load = os.getloadavg()[0]
+    return (f"{cpu}, {os.cpu_count()} cores, {platform.system()} {platform.release()}, "
+            f"ngspice {version.group(1) if version else '?'}; load average {load:.1f} at the start")
+
+
+def markdown(bench, header, total):
+    lines = [header, "",
+             "| figure | measured | ratio | goal | met | note |",
+             "| --- | --- | --- | --- | --- | --- |"]
+    for r in bench.rows:
+        lines.append(f"| {r['figure']} | {r['measured']} | {r['ratio']} | {r['goal']} | "
+                     f"{r['met']} | {r['note']} |")
+    for title, head, rows in bench.details:
+        lines += ["", f"{title}:", "", "| " + " | ".join(head) + " |",
+                  "|" + " --- |" * len(head)]
+        lines += ["| " + " | ".join(row) + " |" for row in rows]
+    lines += ["", f"Whole benchmark: {total:.0f} s."]
+    return "\n".join(lines) + "\n"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--build", type=Path, required=True)
+    parser.add_argument("--results", type=Path, default=ROOT / "bench" / "results")
+    parser.add_argument("--quick", action="store_true",
+                        help="tiny sizes: checks the harness, numbers mean nothing")
+    parser.add_argument("--only", default="", help="benchmarks to run, e.g. 13 (default: all)")
+    args = parser.parse_args()
+    started = time.perf_counter()
+    stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    work = args.build / "bench-runs"
+    work.mkdir(parents=True, exist_ok=True)
+    header = f"Measured {stamp} on {machine()}."
+    print(f"bench: {header}\nbench: runs in {work}", file=sys.stderr, flush=True)
+    bench = Bench(args.build.resolve(), work.resolve(), args.quick)
+    bench.measure(args.only)
+    total = time.perf_counter() - started
+    text = markdown(bench, header, total)
+    print()
+    print(text)
+    # Only a full run replaces bench/results/latest.*; a partial one stays in the build folder.
+    partial = args.quick or args.only
+    folder, name = (work, "partial") if partial else (args.results, "latest")
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{name}.md").write_text(text)
+    with open(folder / f"{name}.csv", "w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=["figure", "measured", "ratio", "goal", "met", "note"])
+        writer.writeheader()
+        writer.writerows(bench.rows)
+    print(f"bench: table written to {folder / name}.md and .csv", file=sys.stderr)
+    if bench.failures:
+        print("bench: FAILED steps:\n  " + "\n  ".join(bench.failures), file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
