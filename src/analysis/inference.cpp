@@ -182,6 +182,8 @@ InferenceMeasurement measure_inference(const config::Config& config,
   const double measured_count =
       static_cast<double>(std::max<std::size_t>(result.measured_inputs, 1));
   result.power_watts = power_sum / measured_count;
+  result.settled_within_hold =
+      result.settling_seconds <= analysis.step_seconds + analysis.hold_seconds / 2;
   result.energy_joules = result.power_watts * result.settling_seconds;
   result.energy_per_parameter_joules =
       result.energy_joules / static_cast<double>(network.edges().size());

@@ -21,6 +21,9 @@ struct InferenceMeasurement {
   // Time from the start of an input step until every output stays within settle_tolerance of
   // its step (|O - O_end| <= tol |O_end - O_start| + 1 uV), the largest over the measured inputs.
   double settling_seconds = 0.0;
+  // False when an output was still outside its band in the second half of a hold: the hold is
+  // too short to see the output settle, so settling_seconds and the energy are lower bounds.
+  bool settled_within_hold = true;
   double energy_joules = 0.0;                // power_watts * settling_seconds
   double energy_per_parameter_joules = 0.0;  // ... / number of edges
   std::size_t measured_inputs = 0;

@@ -128,6 +128,7 @@ int train_command(const std::vector<std::string>& args) {
             << "  wall time " << outcome.wall_seconds << " s, simulated time "
             << summary.simulated_seconds << " s, " << summary.time_points << " time points\n"
             << "  run directory: " << outcome.run_directory.string() << "\n";
+  for (const auto& warning : outcome.warnings) std::cerr << "cllnsim: warning: " << warning << "\n";
   return 0;
 }
 

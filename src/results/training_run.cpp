@@ -11,6 +11,7 @@
 #include "analysis/inference.h"
 #include "core/error.h"
 #include "core/version.h"
+#include "io/csv.h"
 #include "io/json_file.h"
 #include "results/run_directory.h"
 #include "spice/session.h"
@@ -205,6 +206,15 @@ TrainingOutcome run_training(const protocol::Experiment& experiment,
   results["energy_per_inference_j"] = inference.energy_joules;
   results["energy_per_parameter_inference_j"] = inference.energy_per_parameter_joules;
   results["inference_inputs_measured"] = inference.measured_inputs;
+  results["settled_within_hold"] = inference.settled_within_hold;
+  if (!inference.settled_within_hold) {
+    outcome.warnings.push_back(
+        "the outputs did not settle within analysis.hold_seconds = " +
+        io::format_number(experiment.config.analysis.hold_seconds) +
+        " s (still outside the settling band after half of it): settling_time_s and the "
+        "energies in results.json are lower bounds; raise analysis.hold_seconds");
+  }
+  if (!outcome.warnings.empty()) results["warnings"] = outcome.warnings;
   if (!experiment.data.class_names.empty()) results["classes"] = experiment.data.class_names;
   directory.write_results(results);
   return outcome;

@@ -4,6 +4,8 @@
 
 #include <filesystem>
 #include <functional>
+#include <string>
+#include <vector>
 
 #include "protocol/experiment.h"
 #include "protocol/trainer.h"
@@ -15,6 +17,8 @@ struct TrainingOutcome {
   protocol::TrainingSummary summary;
   double wall_seconds = 0.0;
   std::filesystem::path run_directory;
+  // What the user must know about numbers in results.json (also listed there as "warnings").
+  std::vector<std::string> warnings;
 };
 
 // Exit status of a run stopped by SIGINT or SIGTERM (128 + SIGINT, the shell convention).

@@ -167,7 +167,28 @@ TEST(Inference, SourcePowerEqualsTheFreeTransistorsDissipation) {
   EXPECT_GT(dissipated, 1e-5);
   EXPECT_NEAR(measured.power_watts, dissipated, 1e-3 * dissipated);
   EXPECT_GT(measured.settling_seconds, experiment.config.analysis.step_seconds);
+  EXPECT_TRUE(measured.settled_within_hold);
   ASSERT_EQ(measured.outputs.size(), 1u);
+}
+
+// A hold shorter than the settling is reported as such, not as a settling time: 10 nF on every
+// node makes the network settle in tens of microseconds, far beyond the default 2 us hold.
+TEST(Inference, AHoldTooShortForTheOutputsToSettleIsFlagged) {
+  auto measure = [](const std::string& hold_seconds) {
+    const protocol::Experiment experiment = protocol::prepare(
+        kRepo / "configs" / "xor.json", {{"training.epochs", "1"},
+                                         {"physical.node_capacitance_f", "1e-8"},
+                                         {"analysis.hold_seconds", hold_seconds}});
+    const std::vector<double> gates(experiment.network.edges().size(), 1.5);
+    spice::Session session;
+    return analysis::measure_inference(experiment.config, experiment.network, experiment.edge,
+                                       gates, {{0.45, 0.0}}, 1, session);
+  };
+  const auto hurried = measure("2e-6");
+  EXPECT_FALSE(hurried.settled_within_hold) << hurried.settling_seconds;
+  const auto patient = measure("2e-3");
+  EXPECT_TRUE(patient.settled_within_hold) << patient.settling_seconds;
+  EXPECT_GT(patient.settling_seconds, 1e-5);
 }
 
 }  // namespace
