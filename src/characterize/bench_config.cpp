@@ -8,15 +8,15 @@
 namespace cllnsim::characterize {
 namespace {
 
+using config::kAnyNumber;
+using config::kNonNegative;
+using config::kPositive;
+using config::kUnitInterval;
 using config::NumberRule;
 using config::ObjectReader;
 using config::ValueReader;
 using nlohmann::json;
 
-constexpr NumberRule kNumber{"a number", [](double) { return true; }};
-constexpr NumberRule kPositive{"a number > 0", [](double x) { return x > 0; }};
-constexpr NumberRule kNonNegative{"a number >= 0", [](double x) { return x >= 0; }};
-constexpr NumberRule kFraction{"a number in [0, 1]", [](double x) { return x >= 0 && x <= 1; }};
 constexpr config::StringRule kName{"a non-empty name without '/'", [](std::string_view s) {
                                      return !s.empty() && s.find('/') == std::string_view::npos;
                                    }};
@@ -34,7 +34,7 @@ std::vector<double> read_drops(const ValueReader& value) {
 std::vector<double> read_numbers(const ValueReader& value) {
   std::vector<double> numbers;
   for (const ValueReader& element : value.array("a non-empty array of numbers (volts)", 1)) {
-    numbers.push_back(element.number(kNumber));
+    numbers.push_back(element.number(kAnyNumber));
   }
   return numbers;
 }
@@ -86,8 +86,8 @@ Spec read_spec(const ValueReader& value) {
       value.object({"min_sign_agreement", "min_gain", "max_offset_v2", "max_dead_zone_v2",
                     "max_asymmetry", "max_droop_volts_per_second", "max_pulse_error_volts"});
   Spec spec;
-  spec.min_sign_agreement = read_limit(object, "min_sign_agreement", kFraction);
-  spec.min_gain = read_limit(object, "min_gain", kNumber);
+  spec.min_sign_agreement = read_limit(object, "min_sign_agreement", kUnitInterval);
+  spec.min_gain = read_limit(object, "min_gain", kAnyNumber);
   spec.max_offset_v2 = read_limit(object, "max_offset_v2", kNonNegative);
   spec.max_dead_zone_v2 = read_limit(object, "max_dead_zone_v2", kNonNegative);
   spec.max_asymmetry = read_limit(object, "max_asymmetry", kNonNegative);

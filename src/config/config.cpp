@@ -27,8 +27,6 @@ namespace {
 using nlohmann::json;
 namespace fs = std::filesystem;
 
-constexpr NumberRule kAnyNumber{"a number", [](double) { return true; }};
-constexpr NumberRule kPositive{"a number > 0", [](double x) { return x > 0; }};
 constexpr NumberRule kFraction{"a number in (0, 1]", [](double x) { return x > 0 && x <= 1; }};
 
 // Character classes of the string rules below; ASCII only, whatever the locale.

@@ -23,6 +23,13 @@ struct NumberRule {
   bool (*accepts)(double);
 };
 
+// The rules most keys share; a reader with a rule of its own defines it where it is used.
+inline constexpr NumberRule kAnyNumber{"a number", [](double) { return true; }};
+inline constexpr NumberRule kPositive{"a number > 0", [](double x) { return x > 0; }};
+inline constexpr NumberRule kNonNegative{"a number >= 0", [](double x) { return x >= 0; }};
+inline constexpr NumberRule kUnitInterval{"a number in [0, 1]",
+                                          [](double x) { return x >= 0 && x <= 1; }};
+
 struct StringRule {
   std::string_view expected;  // e.g. "a name matching [a-z][a-z0-9_]*"
   bool (*accepts)(std::string_view);

@@ -8,9 +8,6 @@ namespace {
 
 using nlohmann::json;
 
-constexpr NumberRule kNonNegative{"a number >= 0", [](double x) { return x >= 0; }};
-constexpr NumberRule kPositive{"a number > 0", [](double x) { return x > 0; }};
-constexpr NumberRule kUnitInterval{"a number in [0, 1]", [](double x) { return x >= 0 && x <= 1; }};
 constexpr NumberRule kAboveAbsoluteZero{"a temperature in C above -273.15",
                                         [](double x) { return x > -273.15; }};
 

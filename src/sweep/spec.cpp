@@ -15,13 +15,11 @@
 namespace cllnsim::sweep {
 namespace {
 
-using config::NumberRule;
+using config::kAnyNumber;
+using config::kPositive;
 using config::ObjectReader;
 using config::ValueReader;
 using nlohmann::json;
-
-constexpr NumberRule kAnyNumber{"a number", [](double) { return true; }};
-constexpr NumberRule kPositive{"a number > 0", [](double x) { return x > 0; }};
 
 bool is_path(std::string_view text) { return !text.empty() && text.find('=') == text.npos; }
 constexpr config::StringRule kConfigPath{"a dotted config path, e.g. training.eta", is_path};
