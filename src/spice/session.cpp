@@ -9,6 +9,7 @@
 #include <clocale>
 #include <cmath>
 #include <cstring>
+#include <optional>
 #include <sstream>
 #include <unordered_map>
 
@@ -258,18 +259,28 @@ void Session::send(const std::string& text) {
   }
 }
 
+namespace {
+
+// The first value of an ngspice vector of the current plot (its real part), if it has one.
+std::optional<double> first_value(const std::string& vector) {
+  CLocaleGuard locale;
+  const pvector_info info = ngGet_Vec_Info(const_cast<char*>(vector.c_str()));
+  // ngGet_Vec_Info returns one static struct, overwritten by the next call: copy at once.
+  if (!info || info->v_length < 1) return std::nullopt;
+  if (info->v_realdata) return info->v_realdata[0];
+  if (info->v_compdata) return info->v_compdata[0].cx_real;
+  return std::nullopt;
+}
+
+}  // namespace
+
 double Session::evaluate(const std::string& expression) {
   static const std::string kScratch = "cllnsim_value";
   send("let " + kScratch + " = " + expression);
-  CLocaleGuard locale;
-  const pvector_info info = ngGet_Vec_Info(const_cast<char*>(kScratch.c_str()));
-  // ngGet_Vec_Info returns one static struct, overwritten by the next call: copy at once.
-  if (!info || info->v_length < 1 || (!info->v_realdata && !info->v_compdata)) {
-    fail("ngspice could not evaluate '" + expression + "'");
-  }
-  const double value = info->v_realdata ? info->v_realdata[0] : info->v_compdata[0].cx_real;
+  const std::optional<double> value = first_value(kScratch);
+  if (!value) fail("ngspice could not evaluate '" + expression + "'");
   send("unlet " + kScratch);
-  return value;
+  return *value;
 }
 
 void Session::command(const std::string& text) { send(text); }
@@ -279,16 +290,13 @@ std::vector<double> Session::operating_point(const std::vector<std::string>& vec
   std::vector<double> values;
   values.reserve(vectors.size());
   std::string missing;
-  {
-    CLocaleGuard locale;
-    for (const std::string& name : vectors) {
-      const pvector_info info = ngGet_Vec_Info(const_cast<char*>(name.c_str()));
-      if (!info || info->v_length < 1 || !info->v_realdata) {
-        missing = name;
-        break;
-      }
-      values.push_back(info->v_realdata[0]);
+  for (const std::string& name : vectors) {
+    const std::optional<double> value = first_value(name);
+    if (!value) {
+      missing = name;
+      break;
     }
+    values.push_back(*value);
   }
   send("destroy all");
   if (!missing.empty()) fail("ngspice's operating point has no vector '" + missing + "'");
