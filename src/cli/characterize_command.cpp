@@ -1,9 +1,6 @@
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <boost/program_options.hpp>
-#include <cerrno>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -17,8 +14,6 @@
 
 namespace po = boost::program_options;
 
-extern char** environ;
-
 namespace cllnsim::cli {
 namespace {
 
@@ -29,25 +24,6 @@ const char* const kCharacterizeUsage =
     "change over a grid of free and clamped drops, common-mode and gate voltages, with learning\n"
     "on and off, compared with the ideal rule. Writes rule_map.csv, report.json and\n"
     "rule_map.png into DIR. Exit code 1 when the edge fails the config's `spec`.\n";
-
-// Debian's interpreter has matplotlib; see README "Python on these machines".
-constexpr const char* kPython = "/usr/bin/python3";
-
-// Runs scripts/plot_characterize.py on DIR; returns whether it succeeded.
-bool plot(const std::filesystem::path& out) {
-  const std::string script = std::string(CLLNSIM_SCRIPTS_DIR) + "/plot_characterize.py";
-  std::vector<std::string> words{kPython, script, out.string()};
-  std::vector<char*> argv;
-  for (auto& word : words) argv.push_back(word.data());
-  argv.push_back(nullptr);
-  pid_t pid = 0;
-  if (::posix_spawn(&pid, kPython, nullptr, nullptr, argv.data(), environ) != 0) return false;
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0) {
-    if (errno != EINTR) return false;
-  }
-  return WIFEXITED(status) && WEXITSTATUS(status) == 0;
-}
 
 void print_summary(const characterize::BenchConfig& config,
                    const characterize::Characterization& result) {
@@ -108,10 +84,12 @@ int characterize_command(const std::vector<std::string>& args) {
         if (show_progress && done == total) std::fprintf(stderr, "\n");
       });
   characterize::write_characterization(out, config, result);
-  if (!vm.count("no-plot") && !plot(out)) {
-    std::cerr << "cllnsim: warning: " << out.string()
-              << "/rule_map.png not drawn (scripts/plot_characterize.py with " << kPython
-              << " failed)\n";
+  if (!vm.count("no-plot")) {
+    const std::string complaint = run_plot_script("plot_characterize.py", out);
+    if (!complaint.empty()) {
+      std::cerr << "cllnsim: warning: " << out.string() << "/rule_map.png not drawn: " << complaint
+                << "\n";
+    }
   }
   print_summary(config, result);
   std::cout << "  outputs: " << out.string() << "\n";

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <boost/program_options.hpp>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -33,6 +34,11 @@ protocol::Experiment prepare_experiment(const boost::program_options::variables_
 std::vector<config::Override> overrides_of(const boost::program_options::variables_map& vm);
 
 std::string version_text();
+
+// Runs scripts/SCRIPT (a plot script) with Debian's /usr/bin/python3 on DIR; returns "" when it
+// succeeded, else why not in one message without a final newline (what it printed on stderr, or
+// that it could not be started).
+std::string run_plot_script(const std::string& script, const std::filesystem::path& dir);
 
 // Ctrl-C and SIGTERM set a flag that stop_requested() reports (a run ends at its next
 // checkpoint; a sweep launches no more points and waits for those running).

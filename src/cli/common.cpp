@@ -4,6 +4,7 @@
 #include "cli/commands.h"
 #include "core/error.h"
 #include "core/version.h"
+#include "io/process.h"
 #include "protocol/experiment.h"
 #include "spice/session.h"
 
@@ -77,6 +78,20 @@ std::vector<config::Override> overrides_of(const po::variables_map& vm) {
 std::string version_text() {
   return std::string("cllnsim ") + CLLNSIM_VERSION + " (libngspice " +
          spice::Session::ngspice_version() + ")";
+}
+
+std::string run_plot_script(const std::string& script, const std::filesystem::path& dir) {
+  // Debian's interpreter has matplotlib; see README "Python on these machines".
+  const std::string python = "/usr/bin/python3";
+  try {
+    const io::ProgramResult result =
+        io::run_program({python, std::string(CLLNSIM_SCRIPTS_DIR) + "/" + script, dir.string()});
+    if (result.exit_code == 0) return "";
+    const std::string said = result.err.substr(0, result.err.find_last_not_of('\n') + 1);
+    return "scripts/" + script + " with " + python + " failed: " + said;
+  } catch (const Error& error) {
+    return error.what();
+  }
 }
 
 }  // namespace cllnsim::cli

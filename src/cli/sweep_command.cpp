@@ -10,8 +10,8 @@
 #include "cli/commands.h"
 #include "core/error.h"
 #include "io/atomic_file.h"
+#include "io/process.h"
 #include "results/training_run.h"
-#include "sweep/process.h"
 #include "sweep/runner.h"
 #include "sweep/slurm.h"
 
@@ -32,9 +32,6 @@ const char* const kSweepUsage =
     "DIR/sweep.csv. Started again with the same --out, it skips the points that finished.\n"
     "--slurm submits the points as a Slurm job array instead (script DIR/sweep.sbatch);\n"
     "--collect merges the finished points into DIR/sweep.csv and lists the missing ones.\n";
-
-// Debian's interpreter has matplotlib; see README "Python on these machines".
-constexpr const char* kPython = "/usr/bin/python3";
 
 void print_progress(const sweep::Progress& p, bool terminal) {
   std::fprintf(
@@ -107,13 +104,6 @@ int submit_to_slurm(const po::variables_map& vm, const sweep::Spec& spec,
   return 0;
 }
 
-// Runs scripts/plot_sweep.py on DIR; returns its complaint, "" when it succeeded.
-std::string plot(const fs::path& out) {
-  const auto result = sweep::run_program(
-      {kPython, std::string(CLLNSIM_SCRIPTS_DIR) + "/plot_sweep.py", out.string()});
-  return result.exit_code == 0 ? "" : result.err;
-}
-
 // The command that runs `points` again: through Slurm if the sweep was submitted there.
 std::string rerun_command(const std::vector<std::size_t>& points,
                           const std::vector<std::string>& command, const fs::path& out) {
@@ -134,11 +124,11 @@ int collect(const po::variables_map& vm, sweep::Sweep& sweep,
   const sweep::Merged merged = sweep.merge();
   std::string plotted;
   if (!vm.count("no-plot") && !merged.completed.empty()) {
-    const std::string complaint = plot(out);
+    const std::string complaint = run_plot_script("plot_sweep.py", out);
     if (complaint.empty()) {
       plotted = ", " + (out / "sweep.png").string();
     } else {
-      std::cerr << "cllnsim: warning: no sweep.png: " << complaint;
+      std::cerr << "cllnsim: warning: no sweep.png: " << complaint << "\n";
     }
   }
   std::cout << "sweep: " << sweep.points().size() << " points: " << merged.completed.size()

@@ -9,12 +9,14 @@
 
 #include "core/error.h"
 #include "core/version.h"
-#include "sweep/process.h"
+#include "io/process.h"
 
 namespace cllnsim::sweep {
 namespace {
 
 namespace fs = std::filesystem;
+using io::ProgramResult;
+using io::run_program;
 
 // The sbatch options the script sets itself: a template must not set them again.
 struct OwnOption {

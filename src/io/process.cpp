@@ -1,4 +1,4 @@
-#include "sweep/process.h"
+#include "io/process.h"
 
 #include <spawn.h>
 #include <sys/wait.h>
@@ -13,7 +13,7 @@
 
 extern char** environ;
 
-namespace cllnsim::sweep {
+namespace cllnsim::io {
 namespace {
 
 using File = std::unique_ptr<std::FILE, int (*)(std::FILE*)>;
@@ -58,4 +58,4 @@ ProgramResult run_program(const std::vector<std::string>& words) {
   return result;
 }
 
-}  // namespace cllnsim::sweep
+}  // namespace cllnsim::io

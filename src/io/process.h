@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-namespace cllnsim::sweep {
+namespace cllnsim::io {
 
 struct ProgramResult {
   int exit_code = -1;  // -1 when it died from a signal
@@ -15,4 +15,4 @@ struct ProgramResult {
 // Throws cllnsim::input_error naming the program when it cannot be started (e.g. not installed).
 ProgramResult run_program(const std::vector<std::string>& words);
 
-}  // namespace cllnsim::sweep
+}  // namespace cllnsim::io
