@@ -317,7 +317,7 @@ bool Sweep::run(int jobs, const std::function<void(const Progress&)>& progress,
   return state.done == state.total;
 }
 
-void Sweep::write_csv() const {
+std::vector<std::optional<PointRecord>> Sweep::write_csv() const {
   std::vector<std::string> header{"point", "repeat", "seed"};
   for (const Axis& axis : spec_.axes) header.push_back(axis.path);
   for (const char* column : {"status", "exit_code", "error", "wall_seconds", "train_mse",
@@ -325,13 +325,14 @@ void Sweep::write_csv() const {
     header.emplace_back(column);
   }
   io::CsvTable table(header);
+  std::vector<std::optional<PointRecord>> records;
   for (const Point& point : points_) {
     std::vector<std::string> row{std::to_string(point.index), std::to_string(point.repeat),
                                  std::to_string(point.seed)};
     for (const json& value : point.values) {
       row.push_back(value.is_number() ? io::format_number(value.get<double>()) : value.dump());
     }
-    const auto record = finished(point.index);
+    const auto& record = records.emplace_back(finished(point.index));
     const json metrics = record ? record->metrics : json();
     row.insert(
         row.end(),
@@ -343,14 +344,15 @@ void Sweep::write_csv() const {
     table.add_row(row);
   }
   io::write_file_atomically(out_ / "sweep.csv", table.text());
+  return records;
 }
 
 Merged Sweep::merge() {
   remove_stale_csv_copies(out_);
-  write_csv();
+  const std::vector<std::optional<PointRecord>> records = write_csv();
   Merged merged;
   for (const Point& point : points_) {
-    const auto record = finished(point.index);
+    const auto& record = records[point.index];
     auto& list = !record                         ? merged.unfinished
                  : record->status == "completed" ? merged.completed
                                                  : merged.failed;

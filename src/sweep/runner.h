@@ -64,8 +64,9 @@ class Sweep {
   // nothing in the point folders: safe while other machines still run points.
   Merged merge();
 
-  // Rewrites OUT/sweep.csv: one row per point, "pending" for those not finished.
-  void write_csv() const;
+  // Rewrites OUT/sweep.csv: one row per point, "pending" for those not finished. Returns the
+  // record it read of every point (nothing for those not finished), in point order.
+  std::vector<std::optional<PointRecord>> write_csv() const;
 
  private:
   std::filesystem::path working_directory(std::size_t index) const;  // of this process
