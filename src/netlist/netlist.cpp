@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "io/csv.h"
+#include "netlist/noise.h"
 #include "netlist/physical.h"
 
 namespace cllnsim::netlist {
@@ -22,18 +23,26 @@ std::string pos_node(const network::Network& network, config::GridPos at, char c
   return lattice_node(network, network.node_at(at).index, copy);
 }
 
-// PWL points, a few pairs per line, as '+' continuation lines.
-void append_pwl(std::vector<std::string>& lines, const std::string& head, const Waveform& wave) {
+// PWL points, a few pairs per line, as '+' continuation lines: `count` points, point(k) the k-th
+// (time, value) pair.
+template <typename Point>
+void append_pwl(std::vector<std::string>& lines, const std::string& head, std::size_t count,
+                const Point& point) {
   constexpr std::size_t kPairsPerLine = 6;
   lines.push_back(head + " pwl(");
-  for (std::size_t i = 0; i < wave.times().size(); i += kPairsPerLine) {
+  for (std::size_t i = 0; i < count; i += kPairsPerLine) {
     std::string line = "+";
-    for (std::size_t k = i; k < std::min(i + kPairsPerLine, wave.times().size()); ++k) {
-      line += " " + format_number(wave.times()[k]) + " " + format_number(wave.values()[k]);
+    for (std::size_t k = i; k < std::min(i + kPairsPerLine, count); ++k) {
+      const auto [time, value] = point(k);
+      line += " " + format_number(time) + " " + format_number(value);
     }
     lines.push_back(line);
   }
   lines.push_back("+ )");
+}
+
+bool any_noise(const config::Noise& noise) {
+  return noise.input_v > 0 || noise.label_v > 0 || noise.edge_a > 0 || noise.learn_a > 0;
 }
 
 class Writer {
@@ -61,7 +70,10 @@ class Writer {
               const std::string& reference = "0") {
     const std::string head = instance + " " + node + " " + reference;
     if (replay_) {
-      append_pwl(result.lines, head, replay_->signals.at(signal));
+      const Waveform& wave = replay_->signals.at(signal);
+      append_pwl(result.lines, head, wave.times().size(), [&](std::size_t k) {
+        return std::pair{wave.times()[k], wave.values()[k]};
+      });
     } else {
       // EXTERNAL with no `dc` value: `dc 0 external` crashes libngspice 39 at `tran`.
       line(head + " external");
@@ -69,14 +81,39 @@ class Writer {
     result.driven_sources.push_back({instance, signal});
   }
 
-  // For physical.noise: a transient noise source `vnoise_<name>` from ground to a node
+  // A seeded noise source (netlist/noise.h) from `plus` to `minus`: EXTERNAL, its samples
+  // presented by the driver; in a replay, the same samples as PWL points up to the analysis' end.
+  void noise(const std::string& instance, const std::string& plus, const std::string& minus,
+             double rms) {
+    const NoiseSource source{instance, rms};
+    const std::string head = instance + " " + plus + " " + minus;
+    if (replay_) {
+      const double step = config_.physical.noise.step_seconds;
+      const NoiseWaveform wave(config_.physical.seed, NoiseRealization::training, source, step);
+      const std::uint64_t last = noise_samples_to_cover(replay_end(), step);
+      append_pwl(result.lines, head, static_cast<std::size_t>(last + 1), [&](std::size_t k) {
+        return std::pair{noise_sample_time(k, step), wave.sample(k)};
+      });
+    } else {
+      line(head + " external");
+    }
+    result.noise_sources.push_back(source);
+  }
+
+  // For physical.noise: a noise voltage source `vnoise_<name>` from ground to a node
   // `noise_<name>`, on which the driven sources of that signal then stand (the same noise for
   // both copies of an input, as one noisy source drives both). Ground when `rms` is 0.
   std::string noise_reference(const std::string& name, double rms) {
     if (rms <= 0) return "0";
     const std::string node = "noise_" + name;
-    line("vnoise_" + name + " " + node + " 0 " + trnoise(rms, config_.physical.noise.step_seconds));
+    noise("vnoise_" + name, node, "0", rms);
     return node;
+  }
+
+  // The replay's .tran end: noise breakpoints can make the last time point miss `stop` by
+  // rounding, failing the measurements, so with noise the analysis runs one step longer.
+  double replay_end() const {
+    return any_noise(config_.physical.noise) ? replay_->stop + replay_->max_step : replay_->stop;
   }
 
   // Signals by position, as signal_names() orders them: names may coincide (an input may be
@@ -267,20 +304,18 @@ void write_physical_elements(Writer& w) {
     }
   }
   if (p.noise.edge_a > 0) {
-    w.section("transient noise current across every edge, each copy independent");
+    w.section("seeded noise current across every edge, each copy independent");
     for (const auto& e : n.edges()) {
       for (char copy : {'f', 'c'}) {
-        w.line("inoise_" + std::to_string(e.index) + "_" + copy + " " + lattice_node(n, e.a, copy) +
-               " " + lattice_node(n, e.b, copy) + " " +
-               trnoise(p.noise.edge_a, p.noise.step_seconds));
+        w.noise("inoise_" + std::to_string(e.index) + "_" + copy, lattice_node(n, e.a, copy),
+                lattice_node(n, e.b, copy), p.noise.edge_a);
       }
     }
   }
   if (p.noise.learn_a > 0) {
-    w.section("learning-circuit noise: a transient noise current into every gate");
+    w.section("learning-circuit noise: a seeded noise current into every gate");
     for (const auto& e : n.edges()) {
-      w.line("inoise_" + gate_node(e.index) + " vss " + gate_node(e.index) + " " +
-             trnoise(p.noise.learn_a, p.noise.step_seconds));
+      w.noise("inoise_" + gate_node(e.index), "vss", gate_node(e.index), p.noise.learn_a);
     }
   }
   if (p.gate_leak_ohms) {
@@ -322,13 +357,7 @@ void write_initial_gates(Writer& w, const std::vector<double>& gates) {
 void write_replay_analysis(Writer& w, const Replay& replay) {
   w.section("the whole training run; final gate voltages are printed as measurements");
   const std::string step = format_number(replay.max_step);
-  // trnoise sets a breakpoint at every noise sample, and the last time point can then miss
-  // `stop` by rounding, failing the measurements: with noise the analysis runs one step longer.
-  const auto& noise = w.config_.physical.noise;
-  const bool noisy =
-      noise.input_v > 0 || noise.label_v > 0 || noise.edge_a > 0 || noise.learn_a > 0;
-  const double end = noisy ? replay.stop + replay.max_step : replay.stop;
-  w.line(".tran " + step + " " + format_number(end) + " 0 " + step);
+  w.line(".tran " + step + " " + format_number(w.replay_end()) + " 0 " + step);
   std::string save = ".save";
   for (std::size_t e = 0; e < w.network_.edges().size(); ++e) {
     save += " v(" + gate_node(static_cast<int>(e)) + ")";
@@ -357,6 +386,13 @@ std::vector<std::string> signal_names(const config::Config& config) {
   for (const auto& input : config.network.inputs) names.push_back(input.name);
   for (const auto& output : config.network.outputs) names.push_back("label_" + output.name);
   names.push_back("learn");
+  return names;
+}
+
+std::vector<std::string> external_sources(const Netlist& netlist) {
+  std::vector<std::string> names;
+  for (const auto& source : netlist.driven_sources) names.push_back(source.instance);
+  for (const auto& source : netlist.noise_sources) names.push_back(source.instance);
   return names;
 }
 

@@ -9,6 +9,7 @@
 
 #include "config/config.h"
 #include "netlist/edge_file.h"
+#include "netlist/noise.h"
 #include "netlist/waveform.h"
 #include "network/network.h"
 
@@ -40,10 +41,18 @@ struct Replay {
 struct Netlist {
   std::vector<std::string> lines;  // first line is the title
   std::vector<DrivenSource> driven_sources;
+  // The seeded noise sources (physical.noise), in netlist order: EXTERNAL without `replay`
+  // (the driver presents NoiseField values), PWL of the same samples with it.
+  std::vector<NoiseSource> noise_sources;
 };
 
-// Without `replay` the driven sources are EXTERNAL (values from the driver's callback) and the
-// netlist has no analysis line; with it they are PWL and it ends in .tran and .measure lines.
+// The EXTERNAL sources of an in-process netlist, as a transient names them: the driven sources,
+// then the noise sources.
+std::vector<std::string> external_sources(const Netlist& netlist);
+
+// Without `replay` the driven and noise sources are EXTERNAL (values from the driver's callback)
+// and the netlist has no analysis line; with it they are PWL and it ends in .tran and .measure
+// lines.
 Netlist generate(const config::Config& config, const network::Network& network,
                  const EdgeDefinition& edge, const std::vector<double>& initial_gates,
                  const std::optional<Replay>& replay = std::nullopt);

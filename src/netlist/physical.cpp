@@ -234,8 +234,4 @@ std::vector<std::string> mismatched_edge(const EdgeDefinition& edge, int index,
   return lines;
 }
 
-std::string trnoise(double rms, double step) {
-  return "trnoise(" + format_number(rms) + " " + format_number(step) + " 0 0)";
-}
-
 }  // namespace cllnsim::netlist

@@ -38,7 +38,4 @@ std::vector<std::string> mismatched_edge(const EdgeDefinition& edge, int index,
                                          const DeviceShift& clamped_device);
 std::string mismatched_subckt(const EdgeDefinition& edge, int index);
 
-// ngspice's trnoise source text: white noise of rms `rms`, a new sample every `step`.
-std::string trnoise(double rms, double step);
-
 }  // namespace cllnsim::netlist

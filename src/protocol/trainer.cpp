@@ -323,16 +323,23 @@ RunState simulate_segment(const config::Config& config, const network::Network& 
   request.max_step = config.simulator.max_step;
   request.stop = schedule.epoch_start(last_epoch + 1) - offset;
   request.time_origin = offset;
-  for (const auto& source : netlist.driven_sources) {
-    request.external_sources.push_back(source.instance);
-  }
+  // The noise is a function of run time, so every segment (and a resumed run) continues the
+  // same realization.
+  const netlist::NoiseField noise(config.physical, netlist.noise_sources,
+                                  netlist::NoiseRealization::training);
+  const std::size_t driven = netlist.driven_sources.size();
+  request.external_sources = netlist::external_sources(netlist);
   request.source_value = [&](std::size_t source, double time) {
-    return run.source_value(netlist.driven_sources[source].signal, offset + time);
+    return source < driven ? run.source_value(netlist.driven_sources[source].signal, offset + time)
+                           : noise.value(source - driven, offset + time);
+  };
+  const auto next_corner = [&](double time) {
+    return std::min(run.next_corner_after(time), noise.next_sample_after(time));
   };
   request.next_breakpoint = [&](double time) {
     // A corner that rounds back onto `time` in segment time is skipped.
-    double corner = run.next_corner_after(offset + time);
-    while (corner - offset <= time) corner = run.next_corner_after(corner);
+    double corner = next_corner(offset + time);
+    while (corner - offset <= time) corner = next_corner(corner);
     return corner - offset;
   };
   request.observed = run.observed();

@@ -94,9 +94,10 @@ int on_send_init_data(pvecinfoall info, int, void*) {
 
 int on_bg_thread_running(NG_BOOL, int, void*) { return 0; }
 
-int on_get_vsrc_data(double* voltage, double time, char* name, int, void*) {
+// EXTERNAL voltage and current sources: both callbacks receive the source's instance name.
+int on_get_source_data(double* value, double time, char* name, int, void*) {
   Session* session = live_session.load();
-  *voltage = session ? session->on_source(name, time) : 0.0;
+  *value = session ? session->on_source(name, time) : 0.0;
   return 0;
 }
 
@@ -112,9 +113,10 @@ Session::Session() {
     CLocaleGuard locale;
     ngSpice_Init(on_send_char, on_send_stat, on_controlled_exit, on_send_data, on_send_init_data,
                  on_bg_thread_running, nullptr);
-    // EXTERNAL sources need a non-null GetVSRCData callback, or ngspice exits at `tran`.
+    // EXTERNAL sources need a non-null GetVSRCData (voltage) or GetISRCData (current) callback,
+    // or ngspice exits at `tran`.
     int ident = 0;
-    ngSpice_Init_Sync(on_get_vsrc_data, nullptr, nullptr, &ident, nullptr);
+    ngSpice_Init_Sync(on_get_source_data, on_get_source_data, nullptr, &ident, nullptr);
     library_initialised = true;
   }
 }

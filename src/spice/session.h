@@ -11,14 +11,16 @@
 
 namespace cllnsim::spice {
 
-// A transient in which some voltage sources are EXTERNAL: their value comes from `source_value`.
+// A transient in which some voltage or current sources are EXTERNAL: their value (V or A)
+// comes from `source_value`.
 struct TransientRequest {
   double step = 1e-6;      // print step (ngspice's tstep)
   double stop = 0.0;       // tstop
   double max_step = 1e-6;  // tmax
   // The caller's time at ngspice's t = 0 (a run simulated in segments): messages say both.
   double time_origin = 0.0;
-  // Names of EXTERNAL voltage sources (instance names as in the netlist, any case). The callback
+  // Names of EXTERNAL voltage and current sources (instance names as in the netlist, any case:
+  // "vin_x1_f", "inoise_3_c"). The callback
   // receives the index into this list and the time; it must be a pure function of time, because
   // ngspice calls it on every Newton iteration, rejected steps included.
   std::vector<std::string> external_sources;

@@ -2,7 +2,9 @@
 // edge's own card when the spread is negligible, and every knob at once simulates.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <fstream>
+#include <iostream>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -54,6 +56,46 @@ TEST(PhysicalRun, MismatchOfNegligibleSpreadReproducesTheEdgesOwnModel) {
   for (std::size_t e = 0; e < plain.size(); ++e)
     largest = std::max(largest, std::abs(spread[e] - plain[e]));
   EXPECT_GT(largest, 1e-3);
+}
+
+// physical.noise is drawn from physical.seed: two runs of the same config agree bit for bit (every
+// epoch's gates, the metrics), and another seed gives another realization.
+TEST(PhysicalRun, SeededNoiseIsReproducibleAndDependsOnTheSeed) {
+  TempDir dir;
+  const std::vector<std::string> noise{"physical.noise.input_v=0.005",
+                                       "physical.noise.label_v=0.002", "physical.noise.edge_a=1e-7",
+                                       "physical.noise.learn_a=1e-9", "checkpoint.every_epochs=1"};
+  auto with_seed = [&](const std::string& seed) {
+    std::vector<std::string> settings = noise;
+    settings.push_back("physical.seed=" + seed);
+    return settings;
+  };
+  ASSERT_EQ(Train(dir.path() / "a", with_seed("5")).exit_code, 0);
+  ASSERT_EQ(Train(dir.path() / "b", with_seed("5")).exit_code, 0);
+  ASSERT_EQ(Train(dir.path() / "c", with_seed("6")).exit_code, 0);
+  ASSERT_EQ(Train(dir.path() / "quiet", {}).exit_code, 0);
+  const auto read = [](const fs::path& file) {
+    std::ifstream stream(file);
+    std::stringstream text;
+    text << stream.rdbuf();
+    return text.str();
+  };
+  EXPECT_EQ(read(dir.path() / "a" / "gates.csv"), read(dir.path() / "b" / "gates.csv"));
+  const auto a = FinalGates(dir.path() / "a");
+  const auto c = FinalGates(dir.path() / "c");
+  const auto quiet = FinalGates(dir.path() / "quiet");
+  ASSERT_EQ(a.size(), 32u);
+  ASSERT_EQ(c.size(), 32u);
+  ASSERT_EQ(quiet.size(), 32u);
+  double seeds_apart = 0, noise_effect = 0;
+  for (std::size_t e = 0; e < a.size(); ++e) {
+    seeds_apart = std::max(seeds_apart, std::abs(a[e] - c[e]));
+    noise_effect = std::max(noise_effect, std::abs(a[e] - quiet[e]));
+  }
+  std::cout << "noise: seeds 5 and 6 end " << seeds_apart * 1e3 << " mV apart, seed 5 "
+            << noise_effect * 1e3 << " mV from the noise-free run\n";
+  EXPECT_GT(seeds_apart, 2e-3);
+  EXPECT_GT(noise_effect, 2e-3);
 }
 
 TEST(PhysicalRun, EveryKnobAtOnceSimulates) {

@@ -15,6 +15,7 @@
 #include "core/error.h"
 #include "io/csv.h"
 #include "netlist/netlist.h"
+#include "netlist/noise.h"
 #include "network/network.h"
 
 namespace cllnsim::netlist {
@@ -108,25 +109,28 @@ TEST(PhysicalKnobs, CouplingJoinsFreeAndClampedCopiesOfUndrivenSitesOrTheListedO
   EXPECT_EQ(listed.Words("ccouple_f1_0")[2], "c1_0");
 }
 
-TEST(PhysicalKnobs, InputAndLabelNoiseAreTrnoiseSourcesUnderTheDrivenSources) {
+TEST(PhysicalKnobs, InputAndLabelNoiseAreSeededSourcesUnderTheDrivenSources) {
   const Built b = Build({{"physical.noise.input_v", "0.01"},
                          {"physical.noise.label_v", "0.002"},
                          {"physical.noise.step_seconds", "2e-6"}});
-  // One noise source per input, shared by the free and clamped copies.
-  EXPECT_EQ(b.Words("vnoise_in_a"), (std::vector<std::string>{"vnoise_in_a", "noise_in_a", "0",
-                                                              "trnoise(0.01", "2e-06", "0", "0)"}));
+  // One noise source per input, shared by the free and clamped copies; its samples come from
+  // the driver (EXTERNAL), not from ngspice's unseeded trnoise.
+  EXPECT_EQ(b.Words("vnoise_in_a"),
+            (std::vector<std::string>{"vnoise_in_a", "noise_in_a", "0", "external"}));
   EXPECT_EQ(b.Words("vin_a_f"),
             (std::vector<std::string>{"vin_a_f", "f0_0", "noise_in_a", "external"}));
   EXPECT_EQ(b.Words("vin_a_c"),
             (std::vector<std::string>{"vin_a_c", "c0_0", "noise_in_a", "external"}));
   EXPECT_EQ(b.Words("vin_b_c")[2], "noise_in_b");
   EXPECT_EQ(b.Words("vnoise_label_y"),
-            (std::vector<std::string>{"vnoise_label_y", "noise_label_y", "0", "trnoise(0.002",
-                                      "2e-06", "0", "0)"}));
+            (std::vector<std::string>{"vnoise_label_y", "noise_label_y", "0", "external"}));
   EXPECT_EQ(b.Words("vlabel_y"),
             (std::vector<std::string>{"vlabel_y", "label_y", "noise_label_y", "external"}));
-  // No source is ever written `dc 0 external` (it crashes libngspice 39).
-  for (const auto& line : b.lines) EXPECT_EQ(line.find("dc 0 external"), std::string::npos);
+  // No source is ever written `dc 0 external` (it crashes libngspice 39), and no trnoise.
+  for (const auto& line : b.lines) {
+    EXPECT_EQ(line.find("dc 0 external"), std::string::npos);
+    EXPECT_EQ(line.find("trnoise"), std::string::npos);
+  }
 }
 
 TEST(PhysicalKnobs, UnsharedInputNoiseGivesEachCopyItsOwnSource) {
@@ -139,35 +143,156 @@ TEST(PhysicalKnobs, UnsharedInputNoiseGivesEachCopyItsOwnSource) {
   EXPECT_TRUE(b.Starting("vnoise_in_a ").empty());
 }
 
-TEST(PhysicalKnobs, EdgeAndLearningNoiseAreTrnoiseCurrents) {
+TEST(PhysicalKnobs, EdgeAndLearningNoiseAreSeededCurrentSources) {
   const Built b = Build({{"physical.noise.edge_a", "1e-9"}, {"physical.noise.learn_a", "1e-12"}});
   EXPECT_EQ(b.Starting("inoise_").size(), 3 * b.network.edges().size());
   const auto& e = b.network.edges()[4];
-  EXPECT_EQ(
-      b.Words("inoise_4_c"),
-      (std::vector<std::string>{"inoise_4_c", Node(b.network, e.a, 'c'), Node(b.network, e.b, 'c'),
-                                "trnoise(1e-09", "1e-06", "0", "0)"}));
-  EXPECT_EQ(b.Words("inoise_g4"), (std::vector<std::string>{"inoise_g4", "vss", "g4",
-                                                            "trnoise(1e-12", "1e-06", "0", "0)"}));
+  EXPECT_EQ(b.Words("inoise_4_c"),
+            (std::vector<std::string>{"inoise_4_c", Node(b.network, e.a, 'c'),
+                                      Node(b.network, e.b, 'c'), "external"}));
+  EXPECT_EQ(b.Words("inoise_g4"), (std::vector<std::string>{"inoise_g4", "vss", "g4", "external"}));
+  // The driver presents them: listed in netlist order after the driven sources.
+  const Netlist netlist =
+      generate(b.config, b.network, b.edge, std::vector<double>(b.network.edges().size(), 1.5));
+  ASSERT_EQ(netlist.noise_sources.size(), 3 * b.network.edges().size());
+  EXPECT_EQ(netlist.noise_sources.front().instance, "inoise_0_f");
+  EXPECT_EQ(netlist.noise_sources.front().rms, 1e-9);
+  EXPECT_EQ(netlist.noise_sources.back().instance,
+            "inoise_g" + std::to_string(b.network.edges().size() - 1));
+  EXPECT_EQ(netlist.noise_sources.back().rms, 1e-12);
+  const std::vector<std::string> external = external_sources(netlist);
+  ASSERT_EQ(external.size(), netlist.driven_sources.size() + netlist.noise_sources.size());
+  EXPECT_EQ(external[netlist.driven_sources.size()], "inoise_0_f");
 }
 
-// trnoise breakpoints can make the last time point miss `stop`: a noisy replay runs one step on.
+Replay QuietReplay(const Built& b, double stop, double max_step) {
+  Replay replay;
+  for (std::size_t i = 0; i < signal_names(b.config).size(); ++i) replay.signals.emplace_back(0.0);
+  replay.stop = stop;
+  replay.max_step = max_step;
+  return replay;
+}
+
+// Noise breakpoints can make the last time point miss `stop`: a noisy replay runs one step on.
 TEST(PhysicalKnobs, NoisyReplayRunsOneStepPastTheMeasurements) {
   const auto tran = [](const std::vector<config::Override>& settings) {
     const Built b = Build(settings);
-    Replay replay;
-    for (std::size_t i = 0; i < signal_names(b.config).size(); ++i)
-      replay.signals.emplace_back(0.0);
-    replay.stop = 1e-3;
-    replay.max_step = 5e-6;
     const std::vector<double> gates(b.network.edges().size(), 1.5);
-    for (const auto& line : generate(b.config, b.network, b.edge, gates, replay).lines) {
+    for (const auto& line :
+         generate(b.config, b.network, b.edge, gates, QuietReplay(b, 1e-3, 5e-6)).lines) {
       if (line.rfind(".tran ", 0) == 0) return line;
     }
     return std::string();
   };
   EXPECT_EQ(tran({}), ".tran 5e-06 0.001 0 5e-06");
   EXPECT_EQ(tran({{"physical.noise.edge_a", "1e-9"}}), ".tran 5e-06 0.001005 0 5e-06");
+}
+
+// The (time, value) points of the PWL source `instance` in a replay netlist.
+std::vector<std::pair<double, double>> PwlPoints(const std::vector<std::string>& lines,
+                                                 const std::string& instance) {
+  std::vector<std::pair<double, double>> points;
+  bool inside = false;
+  for (const auto& line : lines) {
+    if (line.rfind(instance + " ", 0) == 0) {
+      EXPECT_NE(line.find(" pwl("), std::string::npos) << line;
+      inside = true;
+      continue;
+    }
+    if (!inside) continue;
+    if (line == "+ )") break;
+    std::istringstream words(line.substr(1));
+    for (double t, v; words >> t >> v;) points.emplace_back(t, v);
+  }
+  return points;
+}
+
+// The exported netlist carries the very samples the in-process run presents: a PWL point at
+// every sample time from 0 past the analysis' end, with the seeded values.
+TEST(PhysicalKnobs, ReplayWritesTheSeededNoiseSamplesAsPwl) {
+  const Built b = Build({{"physical.noise.input_v", "0.01"},
+                         {"physical.noise.learn_a", "1e-12"},
+                         {"physical.noise.step_seconds", "2e-6"}});
+  const std::vector<double> gates(b.network.edges().size(), 1.5);
+  const Netlist replayed = generate(b.config, b.network, b.edge, gates, QuietReplay(b, 1e-4, 5e-6));
+  const Netlist live = generate(b.config, b.network, b.edge, gates);
+  const NoiseField field(b.config.physical, live.noise_sources, NoiseRealization::training);
+  ASSERT_EQ(replayed.noise_sources.size(), live.noise_sources.size());
+  for (std::size_t s = 0; s < live.noise_sources.size(); ++s) {
+    const auto points = PwlPoints(replayed.lines, live.noise_sources[s].instance);
+    // 1e-4 + 5e-6 s at 2e-6 s per sample: samples 0..53 (53 * 2e-6 >= 1.05e-4).
+    ASSERT_EQ(points.size(), 54u) << live.noise_sources[s].instance;
+    for (std::size_t k = 0; k < points.size(); ++k) {
+      EXPECT_EQ(points[k].first, noise_sample_time(k, 2e-6));
+      EXPECT_EQ(points[k].second, field.value(s, points[k].first)) << k;
+    }
+    EXPECT_EQ(points[0].second, 0.0);
+    EXPECT_NE(points[1].second, 0.0);
+  }
+}
+
+TEST(SeededNoise, SamplesAreAPureFunctionOfSeedSourceAndIndex) {
+  const NoiseSource source{"inoise_3_f", 1.0};
+  const NoiseWaveform a(7, NoiseRealization::training, source, 1e-6);
+  const NoiseWaveform again(7, NoiseRealization::training, source, 1e-6);
+  const NoiseWaveform other_seed(8, NoiseRealization::training, source, 1e-6);
+  const NoiseWaveform other_source(7, NoiseRealization::training, {"inoise_4_f", 1.0}, 1e-6);
+  const NoiseWaveform inference(7, NoiseRealization::inference, source, 1e-6);
+  EXPECT_EQ(a.sample(0), 0.0);
+  std::size_t equal_other = 0;
+  // Asked in any order (ngspice steps back after a rejected step), the same values.
+  for (std::uint64_t k : {5, 1, 1000000, 2, 5, 3}) {
+    EXPECT_EQ(a.sample(k), again.sample(k));
+    equal_other += a.sample(k) == other_seed.sample(k) || a.sample(k) == other_source.sample(k) ||
+                   a.sample(k) == inference.sample(k);
+  }
+  EXPECT_EQ(equal_other, 0u);
+  // Linear between samples, as trnoise; the cache of the last interval changes nothing.
+  const double t = 3.25e-6;
+  const double expected = a.sample(3) + 0.25 * (a.sample(4) - a.sample(3));
+  EXPECT_NEAR(a.at(t), expected, 1e-12);
+  EXPECT_EQ(a.at(1.5e-6), again.at(1.5e-6));
+  EXPECT_EQ(a.at(t), again.at(t));
+  EXPECT_EQ(a.at(0.0), 0.0);
+  EXPECT_EQ(a.at(-1.0), 0.0);
+  EXPECT_NEAR(a.at(noise_sample_time(4, 1e-6)), a.sample(4), 1e-12);
+}
+
+// The statistics trnoise has: rms as asked, zero mean, white (independent samples), and two
+// sources independent of each other.
+TEST(SeededNoise, SamplesHaveTheAskedRmsAndAreWhiteAndIndependent) {
+  constexpr std::uint64_t kSamples = 200000;
+  const NoiseWaveform a(42, NoiseRealization::training, {"vnoise_in_x1", 0.005}, 1e-6);
+  const NoiseWaveform b(42, NoiseRealization::training, {"vnoise_in_x2", 0.005}, 1e-6);
+  double sum = 0, squares = 0, lag1 = 0, cross = 0, fourth = 0;
+  for (std::uint64_t k = 1; k <= kSamples; ++k) {
+    const double x = a.sample(k) / 0.005;
+    sum += x;
+    squares += x * x;
+    fourth += x * x * x * x;
+    lag1 += x * a.sample(k + 1) / 0.005;
+    cross += x * b.sample(k) / 0.005;
+  }
+  const double n = static_cast<double>(kSamples);
+  // Standard errors: mean 1/sqrt(n) = 0.0022, variance sqrt(2/n) = 0.0032, correlations 0.0022.
+  EXPECT_NEAR(sum / n, 0.0, 0.01);
+  EXPECT_NEAR(squares / n, 1.0, 0.015);
+  EXPECT_NEAR(fourth / n, 3.0, 0.1);  // Gaussian kurtosis
+  EXPECT_NEAR(lag1 / n, 0.0, 0.01);
+  EXPECT_NEAR(cross / n, 0.0, 0.01);
+}
+
+TEST(SeededNoise, SampleTimesForBreakpointsAndPwl) {
+  EXPECT_EQ(next_noise_sample_after(0.0, 1e-6), 1e-6);
+  EXPECT_EQ(next_noise_sample_after(-1.0, 1e-6), 0.0);
+  EXPECT_EQ(next_noise_sample_after(noise_sample_time(3, 1e-6), 1e-6), noise_sample_time(4, 1e-6));
+  EXPECT_EQ(next_noise_sample_after(3.5e-6, 1e-6), noise_sample_time(4, 1e-6));
+  EXPECT_EQ(noise_samples_to_cover(0.0, 1e-6), 0u);
+  EXPECT_EQ(noise_samples_to_cover(3.5e-6, 1e-6), 4u);
+  EXPECT_EQ(noise_samples_to_cover(noise_sample_time(3, 1e-6), 1e-6), 3u);
+  const NoiseField none(config::Physical{}, {}, NoiseRealization::training);
+  EXPECT_TRUE(none.empty());
+  EXPECT_TRUE(std::isinf(none.next_sample_after(0.0)));
 }
 
 TEST(PhysicalKnobs, TemperatureAndGateLeak) {
