@@ -37,8 +37,9 @@ std::optional<po::variables_map> parse_command_line(const std::vector<std::strin
                                                     bool config_optional) {
   po::options_description options(command);
   options.add_options()("set", po::value<std::vector<std::string>>()->composing(),
-                        "override a config key: --set training.eta=0.5 (VALUE parsed as JSON, "
-                        "else a string)")("help,h", "show this help");
+                        "override a key of this command's config by its dotted path, "
+                        "PATH=VALUE (VALUE parsed as JSON, else a string)")("help,h",
+                                                                            "show this help");
   po::options_description hidden;
   hidden.add_options()("config", po::value<std::string>());
   po::options_description all;

@@ -31,7 +31,11 @@ const char* const kUsage =
     "  cllnsim <command> --help   options of a command\n"
     "  cllnsim --version          versions of cllnsim and libngspice\n"
     "\n"
-    "exit codes: 0 success, 2 bad command line, config or data, 3 simulation failure\n";
+    "  --quiet                    (train, characterize, sweep) no progress on stderr\n"
+    "\n"
+    "exit codes: 0 success; 1 characterize: the edge fails its spec; 2 bad command line,\n"
+    "  config or data (nothing simulated); 3 simulation failure (what could be saved was\n"
+    "  saved); 130 stopped by Ctrl-C or SIGTERM (the run ends at its next checkpoint)\n";
 
 int dispatch(const std::vector<std::string>& args) {
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {

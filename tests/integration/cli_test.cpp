@@ -240,6 +240,23 @@ TEST(CliCommandLine, NetlistHelpExitsZeroAndMentionsSet) {
   EXPECT_NE(result.out.find("--set"), std::string::npos) << result.out;
 }
 
+TEST(CliCommandLine, TopLevelHelpListsEveryExitCodeAndQuiet) {
+  const CliResult result = run_cli({"--help"});
+  EXPECT_EQ(result.exit_code, 0);
+  for (const char* expected : {"0 success", "1 characterize", "2 bad command line",
+                               "3 simulation failure", "130 stopped", "--quiet"}) {
+    EXPECT_NE(result.out.find(expected), std::string::npos) << expected << "\n" << result.out;
+  }
+}
+
+// characterize's config has no training section: its --set help must not suggest one.
+TEST(CliCommandLine, CharacterizeHelpShowsNoTrainingKey) {
+  const CliResult result = run_cli({"characterize", "--help"});
+  EXPECT_EQ(result.exit_code, 0);
+  EXPECT_NE(result.out.find("--set"), std::string::npos) << result.out;
+  EXPECT_EQ(result.out.find("training."), std::string::npos) << result.out;
+}
+
 // --- netlist ---
 
 using CliNetlist = CliTest;
