@@ -16,8 +16,11 @@ cat >"$tmp/spec.json" <<SPEC
  "axes": [{"path": "physical.wire_ohms", "values": [10, -1]}], "repeats": 2}
 SPEC
 
+# Two of the points fail (wire_ohms -1), so the sweep exits 1; anything else is a failure here.
+status=0
 "$binary" sweep "$tmp/spec.json" --out "$tmp/out" --jobs 2 --quiet >"$tmp/sweep.out" \
-  2>"$tmp/sweep.err" || fail "cllnsim sweep failed: $(cat "$tmp/sweep.err")"
+  2>"$tmp/sweep.err" || status=$?
+[[ $status == 1 ]] || fail "cllnsim sweep exited $status, expected 1: $(cat "$tmp/sweep.err")"
 grep -q "4 points, 2 failed" "$tmp/sweep.out" || fail "unexpected summary: $(cat "$tmp/sweep.out")"
 
 /usr/bin/python3 "$plot" "$tmp/out" >"$tmp/plot.out" 2>"$tmp/plot.err" ||

@@ -31,7 +31,9 @@ const char* const kSweepUsage =
     "in its own process; keeps each point's run directory under DIR/points/ and writes\n"
     "DIR/sweep.csv. Started again with the same --out, it skips the points that finished.\n"
     "--slurm submits the points as a Slurm job array instead (script DIR/sweep.sbatch);\n"
-    "--collect merges the finished points into DIR/sweep.csv and lists the missing ones.\n";
+    "--collect merges the finished points into DIR/sweep.csv and lists the missing ones.\n"
+    "Exit codes: 0 every point completed; 1 some point failed (see DIR/sweep.csv); 2 bad spec\n"
+    "or command line; 130 interrupted. With --point K: point K's own exit code.\n";
 
 void print_progress(const sweep::Progress& p, bool terminal) {
   std::fprintf(
@@ -242,7 +244,9 @@ int sweep_command(const std::vector<std::string>& args) {
     std::cout << "point " << index << ": " << record->status
               << (record->error.empty() ? "" : " (" + record->error + ")") << ", "
               << record->wall_seconds << " s\n";
-    return 0;
+    // A scheduler sees the point's own exit code (2: its config, 3: the simulation, ...).
+    if (record->status != "failed") return 0;
+    return record->exit_code > 0 ? record->exit_code : 1;
   }
 
   const bool quiet = vm.count("quiet") > 0;
@@ -255,13 +259,19 @@ int sweep_command(const std::vector<std::string>& args) {
       [] { return stop_requested(); });
   if (!quiet && terminal) std::fprintf(stderr, "\n");
   std::size_t failed = 0;
+  std::string first_error;
   for (const auto& point : sweep.points()) {
     const auto record = sweep.finished(point.index);
-    failed += record && record->status == "failed";
+    if (!record || record->status != "failed") continue;
+    if (failed++ == 0) first_error = "point " + std::to_string(point.index) + ": " + record->error;
   }
   std::cout << "sweep: " << sweep.points().size() << " points, " << failed << " failed; "
             << vm["out"].as<std::string>() << "/sweep.csv\n";
-  return complete ? 0 : results::kInterruptedExitCode;
+  if (!complete) return results::kInterruptedExitCode;
+  if (failed == sweep.points().size()) {
+    std::cerr << "cllnsim sweep: every point failed; the first: " << first_error << "\n";
+  }
+  return failed > 0 ? 1 : 0;
 }
 
 }  // namespace cllnsim::cli

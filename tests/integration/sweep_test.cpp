@@ -105,8 +105,9 @@ TEST(Sweep, APointThatFailsIsRecordedWithItsReasonAndTheSweepCompletes) {
       WriteSweep(dir.path(), R"([{"path": "training.eta", "values": [0.5, 2.0, 0.25]}])", 1);
   const CliResult result =
       run_cli({"sweep", spec.string(), "--out", (dir.path() / "out").string(), "--jobs", "2"});
-  ASSERT_EQ(result.exit_code, 0) << result.err;
+  ASSERT_EQ(result.exit_code, 1) << result.err;
   EXPECT_NE(result.out.find("3 points, 1 failed"), std::string::npos) << result.out;
+  EXPECT_EQ(result.err.find("every point failed"), std::string::npos) << result.err;
   EXPECT_NE(result.err.find("3/3 done, 1 failed"), std::string::npos) << result.err;
   const auto rows = ReadCsv(dir.path() / "out" / "sweep.csv");
   ASSERT_EQ(rows.size(), 3u);
@@ -121,6 +122,25 @@ TEST(Sweep, APointThatFailsIsRecordedWithItsReasonAndTheSweepCompletes) {
   // Each point's run directory is kept.
   EXPECT_TRUE(fs::exists(dir.path() / "out" / "points" / "0000" / "results.json"));
   EXPECT_TRUE(fs::exists(dir.path() / "out" / "points" / "0001" / "train.log"));
+  // Run alone, the failed point exits with its own code; a completed one with 0.
+  const fs::path alone = dir.path() / "alone";
+  EXPECT_EQ(run_cli({"sweep", spec.string(), "--out", alone.string(), "--point", "1"}).exit_code,
+            2);
+  EXPECT_EQ(run_cli({"sweep", spec.string(), "--out", alone.string(), "--point", "0"}).exit_code,
+            0);
+}
+
+TEST(Sweep, ASweepWhosePointsAllFailExitsOneAndSaysWhy) {
+  TempDir dir;
+  const fs::path spec =
+      WriteSweep(dir.path(), R"([{"path": "training.eta", "values": [2.0, 3.0]}])", 1);
+  const CliResult result =
+      run_cli({"sweep", spec.string(), "--out", (dir.path() / "out").string(), "--jobs", "2"});
+  EXPECT_EQ(result.exit_code, 1) << result.err;
+  EXPECT_NE(result.out.find("2 points, 2 failed"), std::string::npos) << result.out;
+  EXPECT_NE(result.err.find("every point failed; the first: point 0: "), std::string::npos)
+      << result.err;
+  EXPECT_NE(result.err.find("training.eta"), std::string::npos) << result.err;
 }
 
 TEST(Sweep, KilledAndStartedAgainItRunsOnlyWhatDidNotFinishAndLosesNothing) {
@@ -205,9 +225,10 @@ TEST(Sweep, PointsWriteOnlyTheirFolderAndCollectMergesAndListsWhatIsMissing) {
   const fs::path spec =
       WriteSweep(dir.path(), R"([{"path": "training.eta", "values": [0.5, 2.0, 0.25]}])", 1);
   const fs::path out = dir.path() / "out";
-  for (const char* point : {"0", "1"}) {
+  // Point 1 fails (eta 2 is not a valid eta): its task exits with the config error's code.
+  for (const auto& [point, code] : {std::pair{"0", 0}, std::pair{"1", 2}}) {
     ASSERT_EQ(run_cli({"sweep", spec.string(), "--out", out.string(), "--point", point}).exit_code,
-              0);
+              code);
   }
   EXPECT_FALSE(fs::exists(out / "sweep.csv")) << "--point wrote sweep.csv";
   for (const auto& entry : fs::directory_iterator(out / "points")) {
