@@ -200,6 +200,7 @@ int sweep_command(const std::vector<std::string>& args) {
   sweep::Spec spec = sweep::read_spec(vm["config"].as<std::string>());
   // --set adds to the spec's "set": applied to every point.
   for (const auto& setting : overrides_of(vm)) spec.set.push_back(setting);
+  sweep::check_axis_paths(spec);
 
   if (vm.count("list")) {
     for (const sweep::Point& point : sweep::expand(spec)) {

@@ -7,6 +7,7 @@
 #include <random>
 #include <sstream>
 
+#include "config/config.h"
 #include "config/diagnostics.h"
 #include "config/json_path.h"
 #include "config/json_reader.h"
@@ -156,6 +157,57 @@ std::vector<Point> expand(const Spec& spec) {
     }
   }
   return points;
+}
+
+namespace {
+
+// The first segment of `path` that steps into a value with no keys (a number, a string), as in
+// "training.eta.value": nothing can be set there. Empty when there is none. Segments that the
+// resolved config does not hold (optional keys) end the walk: the load below checks those.
+std::string segment_into_a_value(const nlohmann::json& resolved, const std::string& path) {
+  const nlohmann::json* node = &resolved;
+  std::string walked;
+  std::istringstream segments(path);
+  for (std::string segment; std::getline(segments, segment, '.');) {
+    if (!node->is_object() && !node->is_array()) return walked + " is a value, not an object";
+    walked += (walked.empty() ? "" : ".") + segment;
+    if (node->is_object()) {
+      if (!node->contains(segment)) return "";
+      node = &(*node)[segment];
+    } else {
+      const bool index =
+          !segment.empty() && segment.find_first_not_of("0123456789") == std::string::npos;
+      if (!index || std::stoul(segment) >= node->size()) return "";
+      node = &(*node)[std::stoul(segment)];
+    }
+  }
+  return "";
+}
+
+}  // namespace
+
+void check_axis_paths(const Spec& spec) {
+  const nlohmann::json resolved = config::load(spec.base, spec.set).resolved;
+  // The config's messages for a path that leads nowhere: an unknown key, or a step into
+  // something that is not an object or array (config/overrides.cpp, config/json_reader.cpp).
+  constexpr std::string_view kNotAKey[] = {"an unknown key", "an object or array containing",
+                                           "used as an array index", "nothing (the array has"};
+  for (const Axis& axis : spec.axes) {
+    const std::string prefix =
+        spec.file.string() + ": axis \"" + axis.path + "\" is not a key of the base config: ";
+    const std::string into_value = segment_into_a_value(resolved, axis.path);
+    if (!into_value.empty()) throw input_error(prefix + into_value);
+    std::vector<config::Override> settings = spec.set;
+    settings.push_back({axis.path, axis.values.front().dump()});
+    try {
+      config::load(spec.base, settings);
+    } catch (const Error& error) {
+      const std::string message = error.what();
+      for (std::string_view marker : kNotAKey) {
+        if (message.find(marker) != std::string::npos) throw input_error(prefix + message);
+      }
+    }
+  }
 }
 
 }  // namespace cllnsim::sweep

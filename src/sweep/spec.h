@@ -43,4 +43,11 @@ Spec parse_spec(const std::string& text, const std::filesystem::path& file);
 // Axes nested in the spec's order (the first outermost), repeats innermost.
 std::vector<Point> expand(const Spec& spec);
 
+// Reads the base config (with the spec's `set`; a base that does not load is refused), then
+// each axis set to its first value: an axis whose path is not a key of the config (a typo, or a
+// path into a number) would fail every point, so it is refused here, with input_error naming the
+// spec, the axis and the config's own message. A value that the key refuses is not: that is a
+// point that fails, recorded as such.
+void check_axis_paths(const Spec& spec);
+
 }  // namespace cllnsim::sweep

@@ -130,6 +130,24 @@ TEST(Sweep, APointThatFailsIsRecordedWithItsReasonAndTheSweepCompletes) {
             0);
 }
 
+TEST(Sweep, AnAxisThatIsNotAConfigKeyIsRefusedBeforeAnyPointRuns) {
+  TempDir dir;
+  const fs::path spec =
+      WriteSweep(dir.path(), R"([{"path": "training.etta", "values": [0.5, 0.25]}])", 1);
+  const fs::path out = dir.path() / "out";
+  const CliResult result = run_cli({"sweep", spec.string(), "--out", out.string()});
+  EXPECT_EQ(result.exit_code, 2) << result.err;
+  EXPECT_NE(result.err.find("axis \"training.etta\" is not a key of the base config"),
+            std::string::npos)
+      << result.err;
+  EXPECT_NE(result.err.find("\"eta\""), std::string::npos) << result.err;  // did you mean
+  EXPECT_FALSE(fs::exists(out / "points"));
+  // A path through something that is not an object is refused the same way.
+  const fs::path deeper =
+      WriteSweep(dir.path(), R"([{"path": "training.eta.value", "values": [0.5]}])", 1);
+  EXPECT_EQ(run_cli({"sweep", deeper.string(), "--out", out.string()}).exit_code, 2);
+}
+
 TEST(Sweep, ASweepWhosePointsAllFailExitsOneAndSaysWhy) {
   TempDir dir;
   const fs::path spec =
