@@ -1,7 +1,7 @@
 #include "sweep/runner.h"
 
 #include <fcntl.h>
-#include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -22,7 +22,6 @@
 #include "io/csv.h"
 #include "io/json_file.h"
 
-extern char** environ;
 
 namespace cllnsim::sweep {
 namespace {
@@ -185,16 +184,46 @@ int Sweep::spawn(std::size_t index) const {
   argv.push_back(nullptr);
 
   const std::string log = (dir / "train.log").string();
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
-  pid_t pid = 0;
-  const int failed = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (failed != 0) {
-    throw input_error("cannot start " + binary_.string() + ": " + std::strerror(failed));
+  // fork + exec rather than posix_spawn, to set PR_SET_PDEATHSIG in the child: a point dies
+  // with its sweep even when the sweep is SIGKILLed (its own supervised simulation then dies
+  // with it in turn). The sweep is single-threaded, so the death signal follows the process.
+  // Only async-signal-safe calls between fork and exec; an exec failure's errno comes back
+  // through a close-on-exec pipe.
+  int report[2];
+  if (::pipe2(report, O_CLOEXEC) != 0) {
+    throw input_error(std::string("cannot start a point: pipe: ") + std::strerror(errno));
+  }
+  const pid_t parent = ::getpid();
+  const pid_t pid = ::fork();
+  if (pid < 0) {
+    const int error = errno;
+    ::close(report[0]);
+    ::close(report[1]);
+    throw input_error(std::string("cannot start a point: fork: ") + std::strerror(error));
+  }
+  if (pid == 0) {
+    ::close(report[0]);
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != parent) ::_exit(127);  // the sweep died before prctl took effect
+    const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd >= 0 && ::dup2(fd, STDOUT_FILENO) >= 0 && ::dup2(fd, STDERR_FILENO) >= 0) {
+      ::execv(argv[0], argv.data());
+    }
+    const int error = errno;
+    [[maybe_unused]] const ssize_t written = ::write(report[1], &error, sizeof error);
+    ::_exit(127);
+  }
+  ::close(report[1]);
+  int error = 0;
+  ssize_t got = 0;
+  while ((got = ::read(report[0], &error, sizeof error)) < 0 && errno == EINTR) {
+  }
+  ::close(report[0]);
+  if (got == sizeof error) {
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    throw input_error("cannot start " + binary_.string() + ": " + std::strerror(error));
   }
   return pid;
 }

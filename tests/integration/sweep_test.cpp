@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -148,6 +149,58 @@ TEST(Sweep, AnAxisThatIsNotAConfigKeyIsRefusedBeforeAnyPointRuns) {
   EXPECT_EQ(run_cli({"sweep", deeper.string(), "--out", out.string()}).exit_code, 2);
 }
 
+// Starts `cllnsim sweep SPEC --out OUT --jobs JOBS` in the background, output discarded; in a
+// process group of its own when `own_group` (a kill of the group then takes its points too).
+pid_t StartSweep(const fs::path& spec, const fs::path& out, const char* jobs, bool own_group) {
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    if (own_group) ::setpgid(0, 0);
+    const int null = ::open("/dev/null", O_WRONLY);
+    ::dup2(null, STDERR_FILENO);
+    ::dup2(null, STDOUT_FILENO);
+    ::execl(CLLNSIM_BINARY, CLLNSIM_BINARY, "sweep", spec.c_str(), "--out", out.c_str(), "--jobs",
+            jobs, static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  if (own_group) ::setpgid(pid, pid);
+  return pid;
+}
+
+// Processes whose command line mentions `text` (the sweep's points name its --out).
+int ProcessesMentioning(const std::string& text) {
+  int count = 0;
+  for (const auto& entry : fs::directory_iterator("/proc")) {
+    const std::string name = entry.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream stream(entry.path() / "cmdline", std::ios::binary);
+    const std::string cmdline((std::istreambuf_iterator<char>(stream)), {});
+    count += cmdline.find(text) != std::string::npos;
+  }
+  return count;
+}
+
+TEST(Sweep, PointsDieWithTheirSweepEvenWhenItIsKilled) {
+  TempDir dir;
+  const fs::path spec =
+      WriteSweep(dir.path(), R"([{"path": "training.epochs", "values": [100000, 100000]}])", 1);
+  const fs::path out = dir.path() / "out";
+  const pid_t pid = StartSweep(spec, out, "2", false);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  // The sweep and its two points (each a train process and its supervised simulation).
+  while (ProcessesMentioning(out.string()) < 5 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_GE(ProcessesMentioning(out.string()), 5) << "the points did not start";
+  ::kill(pid, SIGKILL);  // the sweep alone, not its process group
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (ProcessesMentioning(out.string()) > 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_EQ(ProcessesMentioning(out.string()), 0) << "points outlived their killed sweep";
+}
+
 TEST(Sweep, ASweepWhosePointsAllFailExitsOneAndSaysWhy) {
   TempDir dir;
   const fs::path spec =
@@ -166,17 +219,7 @@ TEST(Sweep, KilledAndStartedAgainItRunsOnlyWhatDidNotFinishAndLosesNothing) {
   const fs::path spec =
       WriteSweep(dir.path(), R"([{"path": "training.eta", "values": [0.3, 0.4, 0.5]}])", 2);
   const fs::path out = dir.path() / "out";
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    ::setpgid(0, 0);  // its own process group: the kill takes the sweep and its runs
-    const int null = ::open("/dev/null", O_WRONLY);
-    ::dup2(null, STDERR_FILENO);
-    ::dup2(null, STDOUT_FILENO);
-    ::execl(CLLNSIM_BINARY, CLLNSIM_BINARY, "sweep", spec.c_str(), "--out", out.c_str(), "--jobs",
-            "1", static_cast<char*>(nullptr));
-    ::_exit(127);
-  }
-  ::setpgid(pid, pid);
+  const pid_t pid = StartSweep(spec, out, "1", true);  // the kill takes the sweep and its runs
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
   while (CountFinished(out) < 2 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
