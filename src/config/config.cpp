@@ -388,7 +388,8 @@ Split read_split(const ValueReader& value, bool classification) {
       read_choice(value.object({"kind", "train", "test"}), "kind", kSplitNames, defaults.kind);
   if (split.kind == Split::Kind::fraction) {
     const ObjectReader object = value.object({"kind", "train"});
-    split.train_fraction = object.optional("train", defaults.train_fraction).number(kOpenFraction);
+    // 1: every row trains and the training set is also the test set (reported as such).
+    split.train_fraction = object.optional("train", defaults.train_fraction).number(kFraction);
     return split;
   }
   if (!classification) {

@@ -165,13 +165,16 @@ void split_rows(const config::Config& config, const std::vector<std::size_t>& ro
     std::vector<std::size_t> order(row_class.size());
     for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
     shuffle(order, generator);
-    if (order.size() < 2) {
+    const bool all_train = split.train_fraction >= 1.0;
+    if (order.size() < 2 && !all_train) {
       throw input_error(config.task.file.string() +
                         ": found 1 data row, expected at least 2 to split into train and test");
     }
     const auto count = static_cast<std::size_t>(
         std::lround(split.train_fraction * static_cast<double>(order.size())));
-    const std::size_t trained = std::clamp<std::size_t>(count, 1, order.size() - 1);
+    // A fraction below 1 keeps at least one test row; 1 trains on all (test set = training set).
+    const std::size_t trained =
+        all_train ? order.size() : std::clamp<std::size_t>(count, 1, order.size() - 1);
     train.assign(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(trained));
     test.assign(order.begin() + static_cast<std::ptrdiff_t>(trained), order.end());
     return;

@@ -123,6 +123,13 @@ TEST_F(TasksTest, CsvTaskRunsFromAFileOutsideTheRepository) {
   EXPECT_EQ(results["config"]["task"]["file"], (tmp_.path() / "ramp.csv").string());
   EXPECT_EQ(lines_of(run_dir() / "samples.csv").size(), 7u);
   EXPECT_NE(lines_of(run_dir() / "history.csv")[0].find("train_error_mean"), std::string::npos);
+
+  // split.train 1: every row trains, and the training set is reported as the test set.
+  fs::remove_all(run_dir());
+  const json all_rows = train(file, {"training.epochs=2", "task.split.train=1"});
+  EXPECT_EQ(all_rows["metrics"]["test"], all_rows["metrics"]["train"]);
+  EXPECT_EQ(all_rows["metrics"]["note"], "this task has no held-out data: test = training set");
+  EXPECT_EQ(lines_of(run_dir() / "samples.csv").size(), 7u);  // the 6 rows, once
 }
 
 TEST_F(TasksTest, MalformedCsvExitsTwoNamingFileLineAndColumnAndWritesNothing) {
