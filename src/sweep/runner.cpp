@@ -22,7 +22,6 @@
 #include "io/csv.h"
 #include "io/json_file.h"
 
-
 namespace cllnsim::sweep {
 namespace {
 
