@@ -134,6 +134,17 @@ Spec read_spec(const std::filesystem::path& file) {
   return parse_spec(text.str(), file);
 }
 
+namespace {
+
+// Appends `setting`, dropping an earlier setting of the same path: the later one would replace
+// it anyway, and a point's list (`--list`, sweep.csv) then shows each path once.
+void set_last(std::vector<config::Override>& settings, config::Override setting) {
+  std::erase_if(settings, [&](const config::Override& s) { return s.path == setting.path; });
+  settings.push_back(std::move(setting));
+}
+
+}  // namespace
+
 std::vector<Point> expand(const Spec& spec) {
   std::size_t combinations = 1;
   for (const Axis& axis : spec.axes) combinations *= axis.values.size();
@@ -147,12 +158,13 @@ std::vector<Point> expand(const Spec& spec) {
       rest /= spec.axes[a].values.size();
     }
     for (int repeat = 0; repeat < spec.repeats; ++repeat) {
-      Point point{points.size(), repeat, spec.first_seed + static_cast<std::uint64_t>(repeat),
-                  values, spec.set};
+      Point point{
+          points.size(), repeat, spec.first_seed + static_cast<std::uint64_t>(repeat), values, {}};
+      for (const config::Override& setting : spec.set) set_last(point.overrides, setting);
       for (std::size_t a = 0; a < spec.axes.size(); ++a) {
-        point.overrides.push_back({spec.axes[a].path, values[a].dump()});
+        set_last(point.overrides, {spec.axes[a].path, values[a].dump()});
       }
-      point.overrides.push_back({"seed", std::to_string(point.seed)});
+      set_last(point.overrides, {"seed", std::to_string(point.seed)});
       points.push_back(std::move(point));
     }
   }

@@ -32,8 +32,9 @@ struct Point {
   std::size_t index = 0;
   int repeat = 0;
   std::uint64_t seed = 0;
-  std::vector<nlohmann::json> values;       // one per axis
-  std::vector<config::Override> overrides;  // spec.set, the axes' values, then seed
+  std::vector<nlohmann::json> values;  // one per axis
+  std::vector<config::Override>
+      overrides;  // spec.set, the axes' values, then seed; each path once (the last setting)
 };
 
 // Throws cllnsim::input_error naming the file and JSON path of anything wrong.

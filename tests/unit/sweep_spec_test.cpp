@@ -44,6 +44,22 @@ TEST(SweepSpec, ExpandsAxesOuterFirstWithRepeatsInnermostAndStableIndices) {
   for (std::size_t i = 0; i < points.size(); ++i) EXPECT_EQ(points[i].index, i);
 }
 
+// A path set twice (the spec's "set", then --set on the command line, or an axis over a path
+// the spec also sets) appears once in a point's settings, with the last value, after the rest.
+TEST(SweepSpec, APathSetTwiceKeepsOnlyItsLastValue) {
+  Spec spec = Parse(R"({"base": "../xor.json", "set": {"training.epochs": 60, "training.eta": 0.5},
+    "axes": [{"path": "training.eta", "values": [0.25]}]})");
+  spec.set.push_back({"training.epochs", "3"});  // as `--set training.epochs=3`
+  const auto points = expand(spec);
+  ASSERT_EQ(points.size(), 1u);
+  ASSERT_EQ(points[0].overrides.size(), 3u);
+  EXPECT_EQ(points[0].overrides[0].path, "training.epochs");
+  EXPECT_EQ(points[0].overrides[0].value, "3");
+  EXPECT_EQ(points[0].overrides[1].path, "training.eta");
+  EXPECT_EQ(points[0].overrides[1].value, "0.25");
+  EXPECT_EQ(points[0].overrides[2].path, "seed");
+}
+
 TEST(SweepSpec, RangesAreLinearOrLogarithmic) {
   const Spec spec = Parse(R"({"base": "../xor.json", "axes": [
     {"path": "physical.wire_ohms", "range": {"from": 10, "to": 1000, "steps": 3, "log": true}},
