@@ -60,6 +60,8 @@ std::vector<std::string> bench_netlist(const BenchConfig& config,
   lines.push_back("vsupply_vdd vdd 0 " + format_number(supply.vdd));
   lines.push_back("vsupply_vss vss 0 " + format_number(supply.vss));
   lines.push_back("vlearn learn 0 " + learn_source(config, learn));
+  // The rule is characterized at normal learning polarity.
+  if (edge.has_polarity) lines.push_back("vpolarity polarity 0 " + format_number(supply.vss));
   lines.push_back("* ---- edge subcircuit from " + edge.file.string() + " ----");
   lines.insert(lines.end(), edge.lines.begin(), edge.lines.end());
   std::string params;
@@ -78,7 +80,8 @@ std::vector<std::string> bench_netlist(const BenchConfig& config,
     source("ca", p.common_mode + p.clamped_drop / 2);
     source("cb", p.common_mode - p.clamped_drop / 2);
     lines.push_back("xbench_" + k + " fa_" + k + " fb_" + k + " ca_" + k + " cb_" + k + " " +
-                    bench_gate_node(i) + " learn vdd vss " + edge.subckt + params);
+                    bench_gate_node(i) + " learn vdd vss " +
+                    (edge.has_polarity ? "polarity " : "") + edge.subckt + params);
     lines.push_back(".ic v(" + bench_gate_node(i) + ")=" + format_number(p.gate));
   }
   lines.push_back(".end");

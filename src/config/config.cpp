@@ -71,6 +71,10 @@ constexpr EnumNames<Training::Order, 2> kOrderNames{{
     {"shuffled", Training::Order::shuffled},
     {"fixed", Training::Order::fixed},
 }};
+constexpr EnumNames<Training::Nudge, 2> kNudgeNames{{
+    {"one_sided", Training::Nudge::one_sided},
+    {"symmetric", Training::Nudge::symmetric},
+}};
 constexpr EnumNames<InitialGates::Kind, 2> kGateKindNames{{
     {"uniform", InitialGates::Kind::uniform},
     {"constant", InitialGates::Kind::constant},
@@ -477,10 +481,11 @@ Task read_task(const ValueReader& value, const fs::path& config_file) {
 Training read_training(const ValueReader& value) {
   const Training defaults;
   const ObjectReader object =
-      value.object({"eta", "epochs", "order", "ramp_seconds", "settle_seconds", "learn_seconds",
-                    "learn_seconds_final", "evaluate_every", "learning"});
+      value.object({"eta", "nudge", "epochs", "order", "ramp_seconds", "settle_seconds",
+                    "learn_seconds", "learn_seconds_final", "evaluate_every", "learning"});
   Training training;
   training.eta = object.optional("eta", defaults.eta).number(kFraction);
+  training.nudge = read_choice(object, "nudge", kNudgeNames, defaults.nudge);
   training.epochs = object.optional("epochs", defaults.epochs).integer(1);
   training.order = read_choice(object, "order", kOrderNames, defaults.order);
   training.ramp_seconds = object.optional("ramp_seconds", defaults.ramp_seconds).number(kPositive);

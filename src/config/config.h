@@ -120,7 +120,13 @@ struct Task {
 
 struct Training {
   enum class Order { shuffled, fixed };
+  // one_sided: the clamped outputs sit at O_F + eta (L - O_F) while learning. symmetric: half of
+  // each learning window there with the edges' learning polarity normal, half at
+  // O_F - eta (L - O_F) with it reversed (a chopped nudge: whatever contrast does not change
+  // sign with the nudge, e.g. twin mismatch or a learning-circuit offset, cancels).
+  enum class Nudge { one_sided, symmetric };
   double eta = 0.5;  // nudge: O_C = O_F + eta (L - O_F)
+  Nudge nudge = Nudge::one_sided;
   int epochs = 150;
   Order order = Order::shuffled;  // shuffled: a new seeded order every epoch
   double ramp_seconds = 1e-6;     // rise/fall time of every source step

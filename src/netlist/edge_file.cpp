@@ -168,7 +168,7 @@ EdgeDefinition read_edge_file(const fs::path& file, const std::string& subckt) {
   EdgeFileReader reader;
   reader.read(file, nullptr);
 
-  EdgeDefinition edge{file, lower(subckt), reader.output, {}, "", "", {}, {}};
+  EdgeDefinition edge{file, lower(subckt), reader.output, {}, "", "", {}, {}, false};
   std::set<std::string> subckts;
   for (const SourceLine& line : reader.logical) {
     const auto words = split_words(line.text);
@@ -190,10 +190,14 @@ EdgeDefinition read_edge_file(const fs::path& file, const std::string& subckt) {
            ++i) {
         ports.push_back(lower(words[i]));
       }
+      edge.has_polarity = ports.size() == kEdgePorts.size() + 1 && ports.back() == kPolarityPort;
+      if (edge.has_polarity) ports.pop_back();
       if (ports != kEdgePorts) {
+        if (edge.has_polarity) ports.push_back(kPolarityPort);
         throw input_error(where(line) + ": .subckt " + subckt + " has ports '" + join(ports) +
                           "', expected exactly '" + join(kEdgePorts) +
-                          "' in this order (the cllnsim edge interface)");
+                          "' (optionally followed by '" + kPolarityPort +
+                          "') in this order (the cllnsim edge interface)");
       }
       edge.params =
           parse_params(words, i < words.size() && lower(words[i]) == "params:" ? i + 1 : i);

@@ -12,6 +12,9 @@ namespace cllnsim::netlist {
 // The ports every edge subcircuit has, in this order (see README "The edge interface").
 inline const std::vector<std::string> kEdgePorts = {"fa", "fb",    "ca",  "cb",
                                                     "g",  "learn", "vdd", "vss"};
+// An edge may add a ninth port, its learning polarity: at vss the learning circuit drives the
+// gate as the rule says, at vdd with the sign reversed (training.nudge "symmetric" needs it).
+inline const std::string kPolarityPort = "polarity";
 
 struct EdgeDefinition {
   std::filesystem::path file;
@@ -22,6 +25,7 @@ struct EdgeDefinition {
   std::string clamped_transistor;             // the MOSFET between ca and cb ("" if none)
   std::map<std::string, std::string> models;  // .model name -> its logical line
   std::map<std::string, std::string> transistor_models;  // MOSFET instance -> model name
+  bool has_polarity = false;                             // the ninth port kPolarityPort is declared
 };
 
 // `.include FILE` and `.lib FILE SECTION` (only that section's `.lib SECTION` ... `.endl` block)

@@ -125,6 +125,7 @@ class Writer {
   std::size_t learn_signal() const {
     return config_.network.inputs.size() + config_.network.outputs.size();
   }
+  std::size_t polarity_signal() const { return learn_signal() + 1; }
 
   const config::Config& config_;
   const network::Network& network_;
@@ -161,6 +162,9 @@ void write_sources(Writer& w) {
   w.line("vsupply_vss vss 0 " + format_number(c.network.supply.vss));
   w.section("learning enable, presented by the driver");
   w.driven("vlearn", "learn", w.learn_signal());
+  w.comment("learning polarity: vss normal, vdd reversed (training.nudge symmetric flips it, and");
+  w.comment("with it the nudge, halfway through each learning window; otherwise it stays at vss)");
+  w.driven("vpolarity", "polarity", w.polarity_signal());
   w.section("inputs, presented by the driver to both copies");
   for (std::size_t i = 0; i < c.network.inputs.size(); ++i) {
     const auto& input = c.network.inputs[i];
@@ -188,11 +192,22 @@ void write_sources(Writer& w) {
 }
 
 // The clamped copy's outputs are driven by a summing stage from the free outputs and the label,
-// O_C = O_F + eta (L - O_F), so both copies run at the same time, as in the hardware.
+// O_C = O_F + eta (L - O_F), so both copies run at the same time, as in the hardware. With the
+// symmetric nudge the stage's sign follows the polarity line: O_C = O_F - eta (L - O_F) while
+// it is at vdd.
 void write_clamp_stage(Writer& w) {
   const auto& c = w.config_;
   const auto& n = w.network_;
-  w.section("clamping stage: O_C = O_F + eta (L - O_F), eta = " + format_number(c.training.eta));
+  const bool symmetric = c.training.nudge == config::Training::Nudge::symmetric;
+  std::string sign;
+  if (symmetric) {
+    const auto& supply = c.network.supply;
+    sign = " * (1 - 2 * (V(polarity) - " + format_number(supply.vss) + ") / " +
+           format_number(supply.vdd - supply.vss) + ")";
+  }
+  w.section("clamping stage: O_C = O_F " + std::string(symmetric ? "+/-" : "+") +
+            " eta (L - O_F), eta = " + format_number(c.training.eta) +
+            (symmetric ? " (- while polarity is at vdd)" : ""));
   for (std::size_t k = 0; k < c.network.outputs.size(); ++k) {
     const auto& output = c.network.outputs[k];
     const std::string label = "label_" + output.name;
@@ -202,14 +217,14 @@ void write_clamp_stage(Writer& w) {
     const std::string plus_c = pos_node(n, output.plus, 'c');
     if (!output.minus) {
       w.line("bclamp_" + output.name + " " + plus_c + " 0 V = V(" + plus_f + ") + " +
-             format_number(c.training.eta) + " * (V(" + label + ") - V(" + plus_f + "))");
+             format_number(c.training.eta) + " * (V(" + label + ") - V(" + plus_f + "))" + sign);
       continue;
     }
     // Differential: each half moves by +/- (eta/2)(L - O_F), keeping the pair's mean.
     const std::string minus_f = pos_node(n, *output.minus, 'f');
     const std::string minus_c = pos_node(n, *output.minus, 'c');
     const std::string nudge = format_number(c.training.eta / 2) + " * (V(" + label + ") - (V(" +
-                              plus_f + ") - V(" + minus_f + ")))";
+                              plus_f + ") - V(" + minus_f + ")))" + sign;
     w.line("bclamp_" + output.name + "_p " + plus_c + " 0 V = V(" + plus_f + ") + " + nudge);
     w.line("bclamp_" + output.name + "_m " + minus_c + " 0 V = V(" + minus_f + ") - " + nudge);
   }
@@ -235,7 +250,8 @@ void write_edges(Writer& w, const EdgeDefinition& edge) {
       }
     }
   }
-  w.section("twin edges: fa fb ca cb g learn vdd vss");
+  w.section(std::string("twin edges: fa fb ca cb g learn vdd vss") +
+            (edge.has_polarity ? " polarity" : ""));
   std::string params;
   for (const auto& [name, value] : c.network.edge.params) {
     params += " " + name + "=" + format_number(value);
@@ -269,7 +285,8 @@ void write_edges(Writer& w, const EdgeDefinition& edge) {
                          format_number(draws.learning_offset[index]);
     }
     w.line(edge_instance(e.index) + " " + fa + " " + fb + " " + ca + " " + cb + " " +
-           gate_node(e.index) + " learn vdd vss " + subckt + instance_params);
+           gate_node(e.index) + " learn vdd vss " + (edge.has_polarity ? "polarity " : "") +
+           subckt + instance_params);
   }
 }
 
@@ -386,6 +403,7 @@ std::vector<std::string> signal_names(const config::Config& config) {
   for (const auto& input : config.network.inputs) names.push_back(input.name);
   for (const auto& output : config.network.outputs) names.push_back("label_" + output.name);
   names.push_back("learn");
+  names.push_back("polarity");
   return names;
 }
 

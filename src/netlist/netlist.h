@@ -22,7 +22,7 @@ std::string gate_node(int edge);
 std::string edge_instance(int edge);
 
 // The signals the driver presents, in this order: one per input node (named after it), one
-// label per output ("label_<output>"), and "learn".
+// label per output ("label_<output>"), "learn" and "polarity".
 std::vector<std::string> signal_names(const config::Config& config);
 
 // A voltage source whose value is one of the driver's signals.

@@ -1,8 +1,24 @@
 #include "protocol/experiment.h"
 
+#include "core/error.h"
 #include "netlist/physical.h"
 
 namespace cllnsim::protocol {
+namespace {
+
+// The symmetric nudge reverses each edge's learning halfway through its window: the edge must
+// have the polarity port to be told.
+void check_nudge_support(const config::Config& config, const netlist::EdgeDefinition& edge) {
+  if (config.training.nudge != config::Training::Nudge::symmetric || edge.has_polarity) return;
+  throw input_error(config.source_file.string() +
+                    ": at training.nudge: \"symmetric\" needs an edge with a learning-polarity "
+                    "port, but the subcircuit '" +
+                    edge.subckt + "' in " + edge.file.string() +
+                    " has none (expected a ninth port '" + netlist::kPolarityPort +
+                    "' after vss; or use \"one_sided\")");
+}
+
+}  // namespace
 
 Experiment prepare(const std::filesystem::path& config_file,
                    const std::vector<config::Override>& overrides) {
@@ -16,6 +32,7 @@ Experiment prepare(config::Config config) {
   netlist::check_edge_params(edge, config.network.edge.params,
                              config.source_file.string() + ": at network.edge.params");
   netlist::check_physical_support(config, edge);
+  check_nudge_support(config, edge);
   tasks::Dataset data = tasks::make_dataset(config);
   return {std::move(config), std::move(network), std::move(edge), std::move(data)};
 }

@@ -32,6 +32,8 @@ Schedule::Schedule(const config::Config& config, const tasks::Dataset& data)
       seed_(config.seed),
       learn_on_(config.training.learning ? config.network.supply.vdd : config.network.supply.vss),
       learn_off_(config.network.supply.vss),
+      polarity_normal_(config.network.supply.vss),
+      polarity_reversed_(config.network.supply.vdd),
       epochs_(config.training.epochs) {
   // Walk the whole run once with the same arithmetic append_epoch uses, so epoch boundaries
   // match the corners to the last bit.
@@ -55,6 +57,7 @@ std::vector<netlist::Waveform> Schedule::initial_signals() const {
   const std::size_t labels = data_.train.front().labels.size();
   std::vector<netlist::Waveform> signals(inputs + labels, netlist::Waveform(0.0));
   signals.emplace_back(learn_off_);
+  signals.emplace_back(polarity_normal_);
   return signals;
 }
 
@@ -82,8 +85,22 @@ double Schedule::present(std::vector<netlist::Waveform>& signals, const tasks::S
   std::size_t k = 0;
   for (double volts : sample.inputs) signals[k++].ramp_to(t, ramped, volts);
   for (double volts : sample.labels) signals[k++].ramp_to(t, ramped, volts);
+  if (symmetric()) signals.back().ramp_to(t, ramped, polarity_normal_);
   plan.corners.insert(plan.corners.end(), {t, ramped});
   return snap(ramped + training_.settle_seconds);
+}
+
+// Switches learning on at `t` for `seconds`; returns when it is off again.
+double Schedule::learn_window(std::vector<netlist::Waveform>& signals, double t, double seconds,
+                              EpochPlan& plan) const {
+  netlist::Waveform& learn = signals[signals.size() - 2];
+  const double learning = snap(t + training_.ramp_seconds);
+  const double learn_until = snap(learning + seconds);
+  const double held = snap(learn_until + training_.ramp_seconds);
+  learn.ramp_to(t, learning, learn_on_);
+  learn.ramp_to(learn_until, held, learn_off_);
+  plan.corners.insert(plan.corners.end(), {t, learning, learn_until, held});
+  return held;
 }
 
 EpochPlan Schedule::append_epoch(int epoch, std::vector<netlist::Waveform>& signals) const {
@@ -97,20 +114,21 @@ double Schedule::walk_epoch(int epoch, double start, std::vector<netlist::Wavefo
   plan.epoch = epoch;
   plan.start = start;
   plan.evaluated = evaluated(epoch);
-  const double ramp = training_.ramp_seconds;
-  netlist::Waveform& learn = signals.back();
   double t = start;
   if (epoch > 0) {
+    // The symmetric nudge splits the window: half with the nudge and polarity normal, then the
+    // polarity (and with it the nudge) reversed, the networks settled again, the other half.
+    const double window = learn_seconds(epoch) / (symmetric() ? 2 : 1);
     for (std::size_t index : training_order(epoch)) {
       plan.presentations.push_back({t, true, Pass::train, index});
       t = present(signals, data_.train[index], t, plan);
-      const double learning = snap(t + ramp);
-      const double learn_until = snap(learning + learn_seconds(epoch));
-      const double held = snap(learn_until + ramp);
-      learn.ramp_to(t, learning, learn_on_);
-      learn.ramp_to(learn_until, held, learn_off_);
-      plan.corners.insert(plan.corners.end(), {t, learning, learn_until, held});
-      t = held;
+      t = learn_window(signals, t, window, plan);
+      if (symmetric()) {
+        const double reversed = snap(t + training_.ramp_seconds);
+        signals.back().ramp_to(t, reversed, polarity_reversed_);
+        plan.corners.insert(plan.corners.end(), {t, reversed});
+        t = learn_window(signals, snap(reversed + training_.settle_seconds), window, plan);
+      }
     }
   }
   if (plan.evaluated) {

@@ -157,6 +157,20 @@ TEST_F(CliConfigErrors, EdgeSubcktWithSevenPortsNamesEdgeFileAndLine) {
   expect_no_run_written();
 }
 
+TEST_F(CliConfigErrors, SymmetricNudgeWithAnEdgeWithoutPolarityNamesKeyAndEdge) {
+  const fs::path edge_file = tmp_.path() / "eight_ports.sub";
+  write_text(edge_file,
+             ".subckt plain fa fb ca cb g learn vdd vss\n"
+             "R1 fa fb 1k\nR2 ca cb 1k\nC1 g vss 1n\n"
+             ".ends plain\n");
+  json config = xor_config();
+  config["network"]["edge"] = {{"file", edge_file.string()}, {"subckt", "plain"}};
+  config["training"]["nudge"] = "symmetric";
+  expect_bad_input(train(config), {config_path().string(), "at training.nudge", edge_file.string(),
+                                   "'polarity'", "one_sided"});
+  expect_no_run_written();
+}
+
 // --- --set ---
 
 using CliSetErrors = CliTest;

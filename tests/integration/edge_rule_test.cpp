@@ -1,7 +1,8 @@
 // The shipped edge on a single-edge test bench in ngspice: with learning on, the gate moves
 // with the sign and rate the coupled-learning rule predicts, dVg/dt = gl/cg (dVF^2 - dVC^2)
 // (through the learning circuit's saturation, gl cmax tanh(C / cmax)), in all four cases of (free
-// drop larger / clamped drop larger) x (drop polarity); with learning off it holds.
+// drop larger / clamped drop larger) x (drop polarity); with learning off it holds; with the
+// learning polarity reversed it moves the other way at the same rate.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -21,7 +22,7 @@ constexpr double kGate = 2.0;   // V, inside the soft bounds
 constexpr double kSeconds = 10e-6;
 
 // Gate voltage after kSeconds with the edge's four terminals held at fixed voltages.
-double gate_after(double fa, double fb, double ca, double cb, double learn) {
+double gate_after(double fa, double fb, double ca, double cb, double learn, double polarity = 0.0) {
   const auto edge = netlist::read_edge_file(
       std::string(CLLNSIM_SOURCE_DIR) + "/netlists/edges/nmos_rule.sub", "cl_nmos_rule");
   std::vector<std::string> lines{"single edge bench"};
@@ -36,8 +37,9 @@ double gate_after(double fa, double fb, double ca, double cb, double learn) {
   source("learn", learn);
   source("vdd", 5.0);
   source("vss", 0.0);
-  lines.push_back("xedge fa fb ca cb g learn vdd vss cl_nmos_rule gl=" + io::format_number(kGl) +
-                  " cg=" + io::format_number(kCg));
+  source("polarity", polarity);
+  lines.push_back("xedge fa fb ca cb g learn vdd vss polarity cl_nmos_rule gl=" +
+                  io::format_number(kGl) + " cg=" + io::format_number(kCg));
   lines.push_back(".ic v(g)=" + io::format_number(kGate));
 
   spice::Session session;
@@ -83,6 +85,18 @@ INSTANTIATE_TEST_SUITE_P(FourCases, EdgeRule,
                                            Case{"FreeLargerNegative", -0.2, -0.1},
                                            Case{"ClampedLargerNegative", -0.1, -0.2}),
                          [](const auto& info) { return std::string(info.param.name); });
+
+TEST_P(EdgeRule, ReversedPolarityMovesTheGateTheOtherWay) {
+  const Case c = GetParam();
+  const double common = 0.1;
+  const auto step = [&](double polarity) {
+    return gate_after(common + c.free_drop, common, common + c.clamped_drop, common, 5.0,
+                      polarity) -
+           kGate;
+  };
+  const double normal = step(0.0), reversed = step(5.0);
+  EXPECT_NEAR(reversed, -normal, 0.002 * std::abs(normal)) << "normal " << normal;
+}
 
 TEST(EdgeRuleHold, GateHoldsWhileLearningIsOff) {
   const double gate = gate_after(0.3, 0.1, 0.1, 0.1, 0.0);

@@ -18,10 +18,12 @@ namespace fs = std::filesystem;
 
 const std::string kConfig = CLLNSIM_SOURCE_DIR "/configs/xor.json";
 
-std::vector<double> FinalGates(const fs::path& run) {
+// The gates of gates.csv's last row (`last`), or its first (epoch 0, the initial gates).
+std::vector<double> FinalGates(const fs::path& run, bool last_row = true) {
   std::ifstream stream(run / "gates.csv");
   std::string line, last;
-  while (std::getline(stream, line)) last = line;
+  std::getline(stream, line);  // header
+  while (std::getline(stream, line) && (last.empty() || last_row)) last = line;
   std::vector<double> gates;
   std::istringstream cells(last);
   std::string cell;
@@ -96,6 +98,32 @@ TEST(PhysicalRun, SeededNoiseIsReproducibleAndDependsOnTheSeed) {
             << noise_effect * 1e3 << " mV from the noise-free run\n";
   EXPECT_GT(seeds_apart, 2e-3);
   EXPECT_GT(noise_effect, 2e-3);
+}
+
+// The mechanism of issue 15: at a negligible nudge (eta 1e-5) there is nothing to learn, yet
+// with twin mismatch and learning-circuit offsets the one-sided protocol moves the gates (each
+// edge sees a contrast that does not vanish with the error); the symmetric nudge, which
+// reverses the learning polarity with the nudge, cancels both and the gates stay.
+TEST(PhysicalRun, SymmetricNudgeCancelsTheContrastOfMismatchAndOffsets) {
+  TempDir dir;
+  auto drift = [&](const std::string& nudge) {
+    const fs::path run = dir.path() / nudge;
+    const CliResult result =
+        Train(run, {"training.eta=1e-5", "training.nudge=\"" + nudge + "\"",
+                    "physical.mismatch.vth_sigma_v=0.005", "physical.learning_offset.sigma=1e-4"});
+    EXPECT_EQ(result.exit_code, 0) << result.err;
+    const auto initial = FinalGates(run, false), final = FinalGates(run);
+    EXPECT_EQ(initial.size(), 32u);
+    double largest = 0;
+    for (std::size_t e = 0; e < initial.size() && e < final.size(); ++e)
+      largest = std::max(largest, std::abs(final[e] - initial[e]));
+    return largest;
+  };
+  const double one_sided = drift("one_sided"), symmetric = drift("symmetric");
+  std::cout << "largest gate drift in 2 epochs at eta 1e-5: one_sided " << one_sided * 1e3
+            << " mV, symmetric " << symmetric * 1e3 << " mV\n";
+  EXPECT_GT(one_sided, 0.05);
+  EXPECT_LT(symmetric, 0.002);
 }
 
 TEST(PhysicalRun, EveryKnobAtOnceSimulates) {

@@ -164,6 +164,25 @@ TEST_F(EdgeFileTest, SevenPortsIsRejectedAtItsLine) {
                    {file.string() + ":3", "fa fb ca cb g learn vdd'", std::string(kPorts)});
 }
 
+TEST_F(EdgeFileTest, ANinthPortNamedPolarityIsTheLearningPolarity) {
+  const fs::path with =
+      Write("with.sub", std::string(kModel) + ".subckt edge " + std::string(kPorts) +
+                            " polarity\n" + std::string(kBody));
+  const fs::path without =
+      Write("without.sub", std::string(kModel) + ".subckt edge " + std::string(kPorts) + "\n" +
+                               std::string(kBody));
+  EXPECT_TRUE(read_edge_file(with, "edge").has_polarity);
+  EXPECT_FALSE(read_edge_file(without, "edge").has_polarity);
+  EXPECT_TRUE(read_edge_file(kShippedEdge, "cl_nmos_rule").has_polarity);
+}
+
+TEST_F(EdgeFileTest, ANinthPortWithAnotherNameIsRejectedAtItsLine) {
+  const fs::path file = Write("edge.sub", std::string(kModel) + ".subckt edge " +
+                                              std::string(kPorts) + " sign\n" + std::string(kBody));
+  ExpectInputError(file, "edge",
+                   {file.string() + ":2", "vss sign'", "optionally followed by 'polarity'"});
+}
+
 TEST_F(EdgeFileTest, SwappedPortsAreRejectedAtTheirLine) {
   const fs::path file =
       Write("edge.sub", std::string(kModel) + ".subckt edge fb fa ca cb g learn vdd vss\n" +

@@ -175,9 +175,10 @@ TEST(NetlistNames, NodeAndInstanceNames) {
   EXPECT_EQ(edge_instance(7), "xe7");
 }
 
-TEST(NetlistNames, SignalNamesAreInputsLabelsThenLearn) {
+TEST(NetlistNames, SignalNamesAreInputsLabelsThenLearnAndPolarity) {
   const Generated g = Generate(kDifferential);
-  EXPECT_EQ(signal_names(g.config), (std::vector<std::string>{"x1", "x2", "label_out", "learn"}));
+  EXPECT_EQ(signal_names(g.config),
+            (std::vector<std::string>{"x1", "x2", "label_out", "learn", "polarity"}));
 }
 
 TEST(NetlistText, TitleAndOptionsFirst) {
@@ -201,11 +202,12 @@ TEST(NetlistText, OneInstancePerEdgeWithPortsInInterfaceOrderAndParams) {
     const std::string fa = free_node(g.network, e.a), fb = free_node(g.network, e.b);
     const std::string ca = clamped_node(g.network, e.a), cb = clamped_node(g.network, e.b);
     const std::vector<std::string> expected = {
-        inst, fa, fb, ca, cb, gate_node(e.index), "learn", "vdd", "vss", "cl_nmos_rule"};
+        inst,          fa, fb, ca, cb, gate_node(e.index), "learn", "vdd", "vss", "polarity",
+        "cl_nmos_rule"};
     ASSERT_EQ(words.size(), expected.size() + 2) << inst;
-    EXPECT_EQ(std::vector<std::string>(words.begin(), words.begin() + 10), expected);
+    EXPECT_EQ(std::vector<std::string>(words.begin(), words.begin() + 11), expected);
     std::map<std::string, double> params;
-    for (std::size_t i = 10; i < words.size(); ++i) {
+    for (std::size_t i = 11; i < words.size(); ++i) {
       const auto eq = words[i].find('=');
       ASSERT_NE(eq, std::string::npos) << words[i];
       params[words[i].substr(0, eq)] = std::stod(words[i].substr(eq + 1));
@@ -218,7 +220,7 @@ TEST(NetlistText, EdgeZeroJoinsSitesByName) {
   const Generated g = Generate(kDifferential);
   // Edge 0 joins (0,0) and its right neighbour (0,1).
   EXPECT_EQ(g.Line("xe0"),
-            "xe0 f0_0 f0_1 c0_0 c0_1 g0 learn vdd vss cl_nmos_rule cg=4e-09 gl=0.002");
+            "xe0 f0_0 f0_1 c0_0 c0_1 g0 learn vdd vss polarity cl_nmos_rule cg=4e-09 gl=0.002");
 }
 
 TEST(NetlistText, GroundSitesAreNodeZeroInBothCopies) {
@@ -265,8 +267,8 @@ TEST(NetlistText, ExternalSourcesHaveNoDcValue) {
     EXPECT_EQ(words.back(), "external") << line;
     EXPECT_EQ(words[2], "0") << line;
   }
-  EXPECT_EQ(external, 6);  // learn, 2 inputs x 2 copies, 1 label
-  EXPECT_EQ(g.netlist.driven_sources.size(), 6u);
+  EXPECT_EQ(external, 7);  // learn, polarity, 2 inputs x 2 copies, 1 label
+  EXPECT_EQ(g.netlist.driven_sources.size(), 7u);
 }
 
 TEST(NetlistText, InputsDrivenInBothCopies) {
@@ -296,9 +298,9 @@ TEST(NetlistText, DrivenSourcesListSignalIndices) {
     EXPECT_TRUE(driven.emplace(source.instance, source.signal).second) << source.instance;
     EXPECT_TRUE(g.HasLineStarting(source.instance)) << source.instance;
   }
-  const std::map<std::string, std::size_t> expected = {{"vin_x1_f", 0},   {"vin_x1_c", 0},
-                                                       {"vin_x2_f", 1},   {"vin_x2_c", 1},
-                                                       {"vlabel_out", 2}, {"vlearn", 3}};
+  const std::map<std::string, std::size_t> expected = {
+      {"vin_x1_f", 0},   {"vin_x1_c", 0}, {"vin_x2_f", 1}, {"vin_x2_c", 1},
+      {"vlabel_out", 2}, {"vlearn", 3},   {"vpolarity", 4}};
   EXPECT_EQ(driven, expected);
 }
 
@@ -338,7 +340,7 @@ TEST(NetlistText, InputNamedLikeALabelDoesNotDriveTheLabelSource) {
       R"([{"name": "label_out", "at": [0, 0]}, {"name": "x2", "at": [0, 2]}])");
   ASSERT_FALSE(driven.empty());
   EXPECT_EQ(driven.at("vin_label_out_f"), 0u);
-  EXPECT_EQ(driven.at("vlabel_out"), 2u);  // signals: label_out(input), x2, label_out, learn
+  EXPECT_EQ(driven.at("vlabel_out"), 2u);  // signals: label_out(input), x2, label_out, learn, ...
 }
 
 TEST(NetlistText, DifferentialClampMovesEachHalfByHalfEtaOfTheError) {
@@ -348,6 +350,23 @@ TEST(NetlistText, DifferentialClampMovesEachHalfByHalfEtaOfTheError) {
   EXPECT_EQ(g.Line("bclamp_out_p"), "bclamp_out_p c0_2 0 V = V(f0_2) + " + nudge);
   EXPECT_EQ(g.Line("bclamp_out_m"), "bclamp_out_m c2_0 0 V = V(f2_0) - " + nudge);
   EXPECT_EQ(g.CountStarting("bclamp"), 2);
+}
+
+// The symmetric nudge: the polarity line (vss normal, vdd reversed; supply 3.3 / -0.5 V) sets
+// the clamp stage's sign, and every edge gets it as its ninth port.
+TEST(NetlistText, SymmetricNudgeSignFollowsThePolarityLine) {
+  std::string json = kDifferential;
+  const std::string training = R"("training": {"eta": 0.5})";
+  ASSERT_NE(json.find(training), std::string::npos);
+  json.replace(json.find(training), training.size(),
+               R"("training": {"eta": 0.5, "nudge": "symmetric"})");
+  const Generated g = Generate(json.c_str());
+  const std::string nudge =
+      "0.25 * (V(label_out) - (V(f0_2) - V(f2_0))) * (1 - 2 * (V(polarity) - -0.5) / 3.8)";
+  EXPECT_EQ(g.Line("bclamp_out_p"), "bclamp_out_p c0_2 0 V = V(f0_2) + " + nudge);
+  EXPECT_EQ(g.Line("bclamp_out_m"), "bclamp_out_m c2_0 0 V = V(f2_0) - " + nudge);
+  EXPECT_EQ(g.Line("vpolarity"), "vpolarity polarity 0 external");
+  EXPECT_EQ(Words(g.Line("xe0")).at(9), "polarity");
 }
 
 TEST(NetlistText, SingleEndedClampIsFreeOutputPlusEtaTimesError) {
@@ -422,7 +441,7 @@ Replay MakeReplay() {
   Replay replay;
   replay.stop = 1e-4;
   replay.max_step = 5e-6;
-  Waveform x1(0.0), x2(0.0), label(0.0), learn(-0.5);
+  Waveform x1(0.0), x2(0.0), label(0.0), learn(-0.5), polarity(-0.5);
   for (int k = 0; k < 5; ++k) {  // 11 corners: more than one continuation line
     x1.ramp_to(k * 2e-5 + 1e-6, k * 2e-5 + 2e-6, k % 2 ? 0.0 : 0.45);
   }
@@ -430,7 +449,7 @@ Replay MakeReplay() {
   label.ramp_to(1e-6, 2e-6, -0.087);
   learn.ramp_to(8e-6, 9e-6, 3.3);
   learn.ramp_to(5e-5, 5.1e-5, -0.5);
-  replay.signals = {x1, x2, label, learn};
+  replay.signals = {x1, x2, label, learn, polarity};
   return replay;
 }
 
@@ -477,8 +496,9 @@ TEST(NetlistReplay, SourcesArePwlOfTheirWaveforms) {
   EXPECT_EQ(PwlPoints(g, "vin_x2_c"), Points(replay.signals[1]));
   EXPECT_EQ(PwlPoints(g, "vlabel_out"), Points(replay.signals[2]));
   EXPECT_EQ(PwlPoints(g, "vlearn"), Points(replay.signals[3]));
+  EXPECT_EQ(PwlPoints(g, "vpolarity"), Points(replay.signals[4]));
   EXPECT_EQ(g.Line("vin_x1_f"), "vin_x1_f f0_0 0 pwl(");
-  EXPECT_EQ(g.netlist.driven_sources.size(), 6u);
+  EXPECT_EQ(g.netlist.driven_sources.size(), 7u);
 }
 
 TEST(NetlistReplay, HasNoExternalSources) {

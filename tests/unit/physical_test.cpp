@@ -331,7 +331,7 @@ TEST(PhysicalKnobs, MismatchGivesEveryTransistorItsOwnShiftedModelCard) {
     EXPECT_EQ(free_card.at("gamma"), "1.09");  // the rest of the card is kept
     EXPECT_NE(draws.free_device[i].vth_volts, draws.clamped_device[i].vth_volts);
     const auto instance = b.Words(edge_instance(e.index));
-    EXPECT_EQ(instance[9], "cl_nmos_rule_mm" + id);
+    EXPECT_EQ(instance[10], "cl_nmos_rule_mm" + id);
     EXPECT_EQ(b.Starting(".subckt cl_nmos_rule_mm" + id + " ").size(), 1u);
     EXPECT_EQ(b.Starting("Mfree fa g fb 0 cl_mm_e" + id + "f_ald1106 ").size(), 1u);
     EXPECT_EQ(b.Starting("Mclamp ca g cb 0 cl_mm_e" + id + "c_ald1106 ").size(), 1u);

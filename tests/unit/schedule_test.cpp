@@ -37,7 +37,7 @@ constexpr double kVss = -0.5;
 constexpr double kRamp = 1e-6;
 constexpr double kSettle = 5e-6;
 constexpr double kLearn = 50e-6;
-enum Signal : std::size_t { kX1 = 0, kX2 = 1, kLabel = 2, kLearnSignal = 3 };
+enum Signal : std::size_t { kX1 = 0, kX2 = 1, kLabel = 2, kLearnSignal = 3, kPolarity = 4 };
 
 // A config, its dataset, the schedule and every epoch appended in turn. Not movable: the
 // schedule keeps a reference to the dataset.
@@ -110,11 +110,49 @@ std::vector<std::size_t> Sorted(std::vector<std::size_t> order) {
 TEST(ScheduleSignals, InitialSignalsAreZeroWithLearningOff) {
   const TrainingRun run;
   const auto signals = run.schedule.initial_signals();
-  ASSERT_EQ(signals.size(), 4u);  // x1, x2, label_out, learn
+  ASSERT_EQ(signals.size(), 5u);  // x1, x2, label_out, learn, polarity
   EXPECT_EQ(signals[kX1].values(), std::vector<double>{0.0});
   EXPECT_EQ(signals[kX2].values(), std::vector<double>{0.0});
   EXPECT_EQ(signals[kLabel].values(), std::vector<double>{0.0});
   EXPECT_EQ(signals[kLearnSignal].values(), std::vector<double>{kVss});
+  EXPECT_EQ(signals[kPolarity].values(), std::vector<double>{kVss});
+}
+
+TEST(ScheduleEpochs, OneSidedNudgeNeverMovesThePolarity) {
+  const TrainingRun run;
+  EXPECT_EQ(run.signals[kPolarity].values(), std::vector<double>{kVss});
+}
+
+// The symmetric nudge: per sample, learning on for half the window with polarity normal, then
+// polarity reversed, the networks settled, learning on for the other half; polarity is normal
+// again whenever inputs change and at every read.
+TEST(ScheduleEpochs, SymmetricNudgeLearnsHalfTheWindowInEachPolarity) {
+  const TrainingRun run(Overrides{{"training.nudge", "symmetric"}});
+  const netlist::Waveform& polarity = run.signals[kPolarity];
+  for (int epoch = 1; epoch <= 4; ++epoch) {
+    const auto windows = run.LearnWindows(epoch);
+    ASSERT_EQ(windows.size(), 8u) << "epoch " << epoch;
+    for (std::size_t k = 0; k < windows.size(); ++k) {
+      const auto [start, end] = windows[k];
+      EXPECT_NEAR(end - start, kLearn / 2, 1e-15);
+      // Polarity stays put for the whole window (and its ramps) and alternates.
+      const double expected = k % 2 == 0 ? kVss : kVdd;
+      for (double t : {start - kRamp, start, (start + end) / 2, end, end + kRamp}) {
+        EXPECT_NEAR(polarity.at(t), expected, 1e-12) << "window " << k << " at " << t;
+      }
+      if (k % 2 == 1) {
+        // Reversed, then settled, before learning switches on again.
+        EXPECT_NEAR(start - windows[k - 1].second, kRamp + kRamp + kSettle + kRamp, 1e-15);
+        EXPECT_EQ(run.SampleAt(start), run.SampleAt(windows[k - 1].first));
+      }
+    }
+  }
+  for (const EpochPlan& plan : run.plans) {
+    for (const Read& read : plan.reads) EXPECT_EQ(polarity.at(read.time), kVss);
+  }
+  const double train = 4 * (kRamp + kSettle + 2 * (kRamp + kLearn / 2 + kRamp) + kRamp + kSettle);
+  const double evaluate = 4 * (kRamp + kSettle);
+  EXPECT_NEAR(run.plans[2].end - run.plans[2].start, train + evaluate, 1e-12);
 }
 
 TEST(ScheduleEpochs, EpochZeroOnlyEvaluatesAllFourSamples) {
