@@ -1,14 +1,16 @@
 #!/usr/bin/python3
 """Plot a sweep directory written by `cllnsim sweep`.
 
-Usage: /usr/bin/python3 scripts/plot_sweep.py SWEEP_DIR [--out FILE]
+Usage: /usr/bin/python3 scripts/plot_sweep.py SWEEP_DIR [--out FILE] [--by PARAMETER]
 
 Reads SWEEP_DIR/sweep.csv and writes FILE (default SWEEP_DIR/sweep.png): one row of panels per
 swept parameter, one panel per metric (final MSE, accuracy, and for classification the fraction
 of repeats that reached accuracy 1), each metric against the parameter: every repeat as a dot,
 the mean over repeats as a line, the spread (min to max) as a band. Test metrics are drawn only
-when they differ from the training ones. Failed points are counted in the panel titles. Also prints, per swept parameter, a Markdown
-table of each value's completed and failed repeats and the mean (and min-max) of each metric.
+when they differ from the training ones. Failed points are counted in the panel titles. Also
+prints, per swept parameter, a Markdown table of each value's completed and failed repeats and
+the mean (and min-max) of each metric. --by PARAMETER (a swept parameter, e.g. training.nudge)
+draws one series per value of PARAMETER in every panel, and one table per value.
 A missing or malformed sweep.csv is reported on stderr with exit status 2.
 """
 
@@ -83,12 +85,17 @@ LABELS = {"train_mse": "final MSE (V\u00b2)", "train_accuracy": "final accuracy"
           "success": "fraction of repeats at accuracy 1"}
 
 
-def plot_panel(axes, rows, parameter, metric):
+def unquoted(value):
+    """A JSON string value of sweep.csv ("symmetric") as the word itself."""
+    return value[1:-1] if len(value) >= 2 and value[0] == value[-1] == '"' else value
+
+
+COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"]
+
+
+def plot_series(axes, rows, parameter, metric, color, name):
     groups = defaultdict(list)
-    failed = 0
     for row in rows:
-        if row["status"] == "failed":
-            failed += 1
         if row["status"] != "completed":
             continue
         x, y = number(row[parameter]), value_of(row, metric)
@@ -96,15 +103,28 @@ def plot_panel(axes, rows, parameter, metric):
             groups[x].append(y)
     xs = sorted(groups)
     if not xs:
-        axes.set_title("no completed points")
-        return
+        return []
+    prefix = f"{name}: " if name else ""
     if metric != "success":
         for x in xs:
-            axes.plot([x] * len(groups[x]), groups[x], "o", color="#1f77b4", alpha=0.4, ms=4)
+            axes.plot([x] * len(groups[x]), groups[x], "o", color=color, alpha=0.4, ms=4)
         axes.fill_between(xs, [min(groups[x]) for x in xs], [max(groups[x]) for x in xs],
-                          color="#1f77b4", alpha=0.15, label="min\u2013max over repeats")
-    axes.plot(xs, [sum(groups[x]) / len(groups[x]) for x in xs], "-", color="#1f77b4",
-              marker="s" if metric == "success" else None, label="mean over repeats")
+                          color=color, alpha=0.15, label=prefix + "min\u2013max over repeats")
+    axes.plot(xs, [sum(groups[x]) / len(groups[x]) for x in xs], "-", color=color,
+              marker="s" if metric == "success" else None, label=prefix + "mean over repeats")
+    return [(x, len(groups[x])) for x in xs]
+
+
+def plot_panel(axes, series, parameter, metric):
+    """series: (name, rows) pairs, one line each ("" names the only one)."""
+    drawn = []
+    for k, (name, rows) in enumerate(series):
+        drawn += plot_series(axes, rows, parameter, metric, COLORS[k % len(COLORS)], name)
+    failed = sum(r["status"] == "failed" for _, rows in series for r in rows)
+    if not drawn:
+        axes.set_title("no completed points")
+        return
+    xs = [x for x, _ in drawn]
     positive = [x for x in xs if x > 0]
     if len(positive) == len(xs) and max(xs) / min(xs) >= 100:
         axes.set_xscale("log")
@@ -112,7 +132,7 @@ def plot_panel(axes, rows, parameter, metric):
         axes.set_yscale("log")
     if metric.endswith("accuracy") or metric == "success":
         axes.set_ylim(-0.05, 1.05)
-    repeats = max(len(v) for v in groups.values())
+    repeats = max(n for _, n in drawn)
     axes.set_title(f"{repeats} repeats per value" + (f", {failed} failed" if failed else ""),
                    fontsize=9)
     axes.set_xlabel(parameter)
@@ -147,23 +167,38 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("sweep_dir")
     parser.add_argument("--out")
+    parser.add_argument("--by", help="a swept parameter: one series per value of it")
     args = parser.parse_args()
     parameters, rows = read_sweep(os.path.join(args.sweep_dir, "sweep.csv"))
     if not parameters:
         fail(f"{args.sweep_dir}/sweep.csv: no swept parameter columns")
+    series = [("", rows)]
+    if args.by:
+        if args.by not in parameters:
+            fail(f"--by {args.by}: not a swept parameter of {args.sweep_dir}/sweep.csv "
+                 f"(swept: {', '.join(parameters)})")
+        parameters = [p for p in parameters if p != args.by]
+        if not parameters:
+            fail(f"--by {args.by}: the sweep has no other parameter to draw against")
+        values = list(dict.fromkeys(r[args.by] for r in rows))
+        series = [(f"{args.by}={unquoted(v)}", [r for r in rows if r[args.by] == v])
+                  for v in values]
     metrics = metrics_to_plot(rows)
     figure, grid = plt.subplots(len(parameters), len(metrics), squeeze=False,
                                 figsize=(4.2 * len(metrics), 3.4 * len(parameters)))
     for i, parameter in enumerate(parameters):
         for j, metric in enumerate(metrics):
-            plot_panel(grid[i][j], rows, parameter, metric)
-    grid[0][0].legend(fontsize=8)
+            plot_panel(grid[i][j], series, parameter, metric)
+    grid[0][0].legend(fontsize=7)
     figure.suptitle(os.path.basename(os.path.normpath(args.sweep_dir)))
     figure.tight_layout()
     out = args.out or os.path.join(args.sweep_dir, "sweep.png")
     figure.savefig(out, dpi=110)
-    for parameter in parameters:
-        print(summary_table(rows, parameter, metrics) + "\n")
+    for name, group in series:
+        for parameter in parameters:
+            if name:
+                print(f"{name}\n")
+            print(summary_table(group, parameter, metrics) + "\n")
     print(f"wrote {out}", file=sys.stderr)
 
 
