@@ -480,12 +480,14 @@ Task read_task(const ValueReader& value, const fs::path& config_file) {
 
 Training read_training(const ValueReader& value) {
   const Training defaults;
-  const ObjectReader object =
-      value.object({"eta", "nudge", "epochs", "order", "ramp_seconds", "settle_seconds",
-                    "learn_seconds", "learn_seconds_final", "evaluate_every", "learning"});
+  const ObjectReader object = value.object({"eta", "nudge", "nudge_deadzone_v", "epochs", "order",
+                                            "ramp_seconds", "settle_seconds", "learn_seconds",
+                                            "learn_seconds_final", "evaluate_every", "learning"});
   Training training;
   training.eta = object.optional("eta", defaults.eta).number(kFraction);
   training.nudge = read_choice(object, "nudge", kNudgeNames, defaults.nudge);
+  training.nudge_deadzone_v =
+      object.optional("nudge_deadzone_v", defaults.nudge_deadzone_v).number(kNonNegative);
   training.epochs = object.optional("epochs", defaults.epochs).integer(1);
   training.order = read_choice(object, "order", kOrderNames, defaults.order);
   training.ramp_seconds = object.optional("ramp_seconds", defaults.ramp_seconds).number(kPositive);

@@ -127,6 +127,10 @@ struct Training {
   enum class Nudge { one_sided, symmetric };
   double eta = 0.5;  // nudge: O_C = O_F + eta (L - O_F)
   Nudge nudge = Nudge::one_sided;
+  // > 0: the clamp stage nudges by the soft hinge e - m tanh(e / m) of the error e = L - O_F
+  // (a dead-zone amplifier): outputs within about m of their label are hardly nudged, so a
+  // learned task stops being trained (hinge-style updates, as the Gen.2 lab's classification).
+  double nudge_deadzone_v = 0.0;
   int epochs = 150;
   Order order = Order::shuffled;  // shuffled: a new seeded order every epoch
   double ramp_seconds = 1e-6;     // rise/fall time of every source step

@@ -199,14 +199,24 @@ void write_clamp_stage(Writer& w) {
   const auto& c = w.config_;
   const auto& n = w.network_;
   const bool symmetric = c.training.nudge == config::Training::Nudge::symmetric;
+  const double deadzone = c.training.nudge_deadzone_v;
   std::string sign;
   if (symmetric) {
     const auto& supply = c.network.supply;
     sign = " * (1 - 2 * (V(polarity) - " + format_number(supply.vss) + ") / " +
            format_number(supply.vdd - supply.vss) + ")";
   }
-  w.section("clamping stage: O_C = O_F " + std::string(symmetric ? "+/-" : "+") +
-            " eta (L - O_F), eta = " + format_number(c.training.eta) +
+  // The error the stage amplifies: L - O_F, or with a dead zone m its soft hinge
+  // e - m tanh(e / m) (about e^3 / 3m^2 inside the zone, e -/+ m beyond it).
+  const auto shaped = [&](const std::string& error) {
+    if (deadzone == 0) return error;
+    const std::string m = format_number(deadzone);
+    return "(" + error + " - " + m + " * tanh(" + error + " / " + m + "))";
+  };
+  w.section("clamping stage: O_C = O_F " + std::string(symmetric ? "+/-" : "+") + " eta " +
+            (deadzone > 0 ? "h(L - O_F), h(e) = e - m tanh(e/m), m = " + format_number(deadzone)
+                          : std::string("(L - O_F)")) +
+            ", eta = " + format_number(c.training.eta) +
             (symmetric ? " (- while polarity is at vdd)" : ""));
   for (std::size_t k = 0; k < c.network.outputs.size(); ++k) {
     const auto& output = c.network.outputs[k];
@@ -217,14 +227,16 @@ void write_clamp_stage(Writer& w) {
     const std::string plus_c = pos_node(n, output.plus, 'c');
     if (!output.minus) {
       w.line("bclamp_" + output.name + " " + plus_c + " 0 V = V(" + plus_f + ") + " +
-             format_number(c.training.eta) + " * (V(" + label + ") - V(" + plus_f + "))" + sign);
+             format_number(c.training.eta) + " * " +
+             shaped("(V(" + label + ") - V(" + plus_f + "))") + sign);
       continue;
     }
     // Differential: each half moves by +/- (eta/2)(L - O_F), keeping the pair's mean.
     const std::string minus_f = pos_node(n, *output.minus, 'f');
     const std::string minus_c = pos_node(n, *output.minus, 'c');
-    const std::string nudge = format_number(c.training.eta / 2) + " * (V(" + label + ") - (V(" +
-                              plus_f + ") - V(" + minus_f + ")))" + sign;
+    const std::string nudge =
+        format_number(c.training.eta / 2) + " * " +
+        shaped("(V(" + label + ") - (V(" + plus_f + ") - V(" + minus_f + ")))") + sign;
     w.line("bclamp_" + output.name + "_p " + plus_c + " 0 V = V(" + plus_f + ") + " + nudge);
     w.line("bclamp_" + output.name + "_m " + minus_c + " 0 V = V(" + minus_f + ") - " + nudge);
   }

@@ -369,6 +369,20 @@ TEST(NetlistText, SymmetricNudgeSignFollowsThePolarityLine) {
   EXPECT_EQ(Words(g.Line("xe0")).at(9), "polarity");
 }
 
+// The dead zone: the stage amplifies the soft hinge e - m tanh(e / m) of the error.
+TEST(NetlistText, NudgeDeadZoneShapesTheErrorTheStageAmplifies) {
+  std::string json = kDifferential;
+  const std::string training = R"("training": {"eta": 0.5})";
+  ASSERT_NE(json.find(training), std::string::npos);
+  json.replace(json.find(training), training.size(),
+               R"("training": {"eta": 0.5, "nudge_deadzone_v": 0.02})");
+  const Generated g = Generate(json.c_str());
+  const std::string error = "(V(label_out) - (V(f0_2) - V(f2_0)))";
+  const std::string nudge = "0.25 * (" + error + " - 0.02 * tanh(" + error + " / 0.02))";
+  EXPECT_EQ(g.Line("bclamp_out_p"), "bclamp_out_p c0_2 0 V = V(f0_2) + " + nudge);
+  EXPECT_EQ(g.Line("bclamp_out_m"), "bclamp_out_m c2_0 0 V = V(f2_0) - " + nudge);
+}
+
 TEST(NetlistText, SingleEndedClampIsFreeOutputPlusEtaTimesError) {
   const Generated g = Generate(kSingleEnded);
   EXPECT_EQ(g.Line("bclamp_y"), "bclamp_y c2_2 0 V = V(f2_2) + 0.3 * (V(label_y) - V(f2_2))");
