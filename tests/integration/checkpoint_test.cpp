@@ -221,6 +221,7 @@ TEST_F(LongRun, CircuitThatCannotConvergeExits3SayingWhenAndWhereAfterOneRetry) 
            "--set", "network.edge.subckt=runaway_edge", "--set", "network.edge.params={}", "--set",
            R"(network.initial_gates={"kind": "constant", "volts": 2.5})", "--set",
            "training.learn_seconds_final=5e-5", "--set", "training.epochs=6", "--set",
+           R"(training.nudge="one_sided")", "--set",
            "checkpoint.every_epochs=1"},
           "runaway.log");
   const std::string log = read(dir_ / "runaway.log");
@@ -265,6 +266,8 @@ TEST_F(LongRun, RetryWithRelaxedOptionsCuresAFloatingNodeAndIsRecorded) {
                                     "network.edge.subckt=floating_edge",
                                     "--set",
                                     "network.edge.params={}",
+                                    "--set",
+                                    R"(training.nudge="one_sided")",
                                     "--set",
                                     "training.epochs=2",
                                     "--set",

@@ -166,7 +166,8 @@ TEST_F(Training, NonConvergenceExitsWithCode3AndRecordsTheFailure) {
                          "dclamp g vss dd\n.model dd d is=1e-30\n.ends runaway\n";
   const Finished run =
       train(dir_ / "run", {"network.edge.file=" + edge.string(), "network.edge.subckt=runaway",
-                           "network.edge.params={}", "training.epochs=3"});
+                           "network.edge.params={}", "training.nudge=\"one_sided\"",
+                           "training.epochs=3"});
   EXPECT_EQ(run.exit_code, 3) << read(dir_ / "run.log");
   const auto results = nlohmann::json::parse(read(dir_ / "run" / "results.json"));
   EXPECT_EQ(results["status"], "failed");
