@@ -213,17 +213,29 @@ TEST_F(LongRun, CrashOfTheSimulationProcessKeepsTheCheckpointAndSaysCrashed) {
 
 TEST_F(LongRun, CircuitThatCannotConvergeExits3SayingWhenAndWhereAfterOneRetry) {
   const fs::path out = dir_ / "runaway";
-  const int code =
-      run({"train", std::string(CLLNSIM_SOURCE_DIR) + "/configs/xor.json", "--quiet", "--out",
-           out.string(), "--set",
-           "network.edge.file=" + std::string(CLLNSIM_SOURCE_DIR) +
-               "/tests/integration/edges/runaway.sub",
-           "--set", "network.edge.subckt=runaway_edge", "--set", "network.edge.params={}", "--set",
-           R"(network.initial_gates={"kind": "constant", "volts": 2.5})", "--set",
-           "training.learn_seconds_final=5e-5", "--set", "training.epochs=6", "--set",
-           R"(training.nudge="one_sided")", "--set",
-           "checkpoint.every_epochs=1"},
-          "runaway.log");
+  const int code = run({"train",
+                        std::string(CLLNSIM_SOURCE_DIR) + "/configs/xor.json",
+                        "--quiet",
+                        "--out",
+                        out.string(),
+                        "--set",
+                        "network.edge.file=" + std::string(CLLNSIM_SOURCE_DIR) +
+                            "/tests/integration/edges/runaway.sub",
+                        "--set",
+                        "network.edge.subckt=runaway_edge",
+                        "--set",
+                        "network.edge.params={}",
+                        "--set",
+                        R"(network.initial_gates={"kind": "constant", "volts": 2.5})",
+                        "--set",
+                        "training.learn_seconds_final=5e-5",
+                        "--set",
+                        "training.epochs=6",
+                        "--set",
+                        R"(training.nudge="one_sided")",
+                        "--set",
+                        "checkpoint.every_epochs=1"},
+                       "runaway.log");
   const std::string log = read(dir_ / "runaway.log");
   EXPECT_EQ(code, 3) << log;
   // The gate gains 0.5 V per epoch from 2.5 V and runs away at 4 V: in epoch 3.

@@ -164,10 +164,9 @@ TEST_F(Training, NonConvergenceExitsWithCode3AndRecordsTheFailure) {
                          "rf fa fb 1k\nrc ca cb 1k\ncg g vss 1n\n"
                          "bboom vss g I = 1e3 * exp(100 * V(g, vss)) * V(learn, vss)\n"
                          "dclamp g vss dd\n.model dd d is=1e-30\n.ends runaway\n";
-  const Finished run =
-      train(dir_ / "run", {"network.edge.file=" + edge.string(), "network.edge.subckt=runaway",
-                           "network.edge.params={}", "training.nudge=\"one_sided\"",
-                           "training.epochs=3"});
+  const Finished run = train(dir_ / "run", {"network.edge.file=" + edge.string(),
+                                            "network.edge.subckt=runaway", "network.edge.params={}",
+                                            "training.nudge=\"one_sided\"", "training.epochs=3"});
   EXPECT_EQ(run.exit_code, 3) << read(dir_ / "run.log");
   const auto results = nlohmann::json::parse(read(dir_ / "run" / "results.json"));
   EXPECT_EQ(results["status"], "failed");
