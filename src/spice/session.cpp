@@ -197,9 +197,14 @@ void Session::register_breakpoints_up_to(double time) {
   pending.erase(pending.begin(), std::find_if(pending.begin(), pending.end(),
                                               [time](double t) { return t > time; }));
   if (!active_->next_breakpoint) return;
+  // Two corners of the same instant computed in different clocks (a schedule corner and a
+  // noise sample, each offset by the segment's start) can differ by rounding; as two
+  // breakpoints they would ask ngspice for a step of 1e-20 s ("Timestep too small").
+  constexpr double kSameInstant = 1e-14;  // s
   while (pending.size() < kAhead) {
     const double after = pending.empty() ? time : pending.back();
-    const double next = active_->next_breakpoint(after);
+    double next = active_->next_breakpoint(after);
+    while (next > after && next <= after + kSameInstant) next = active_->next_breakpoint(next);
     if (!(next > after) || next >= active_->stop) break;
     ngSpice_SetBkpt(next);
     pending.push_back(next);

@@ -383,7 +383,11 @@ TEST_F(CliProgress, QuietSilencesItEvenOnTerminal) {
                                     run_dir().string(), "--set", "training.epochs=2", "--quiet"},
                                    StderrTo::terminal);
   ASSERT_EQ(result.exit_code, 0) << result.err;
-  EXPECT_EQ(result.err, "");
+  // Nothing but warnings (the inference settling check may warn; that is not progress).
+  std::istringstream lines(result.err);
+  for (std::string line; std::getline(lines, line);) {
+    EXPECT_EQ(line.rfind("cllnsim: warning: ", 0), 0u) << result.err;
+  }
 }
 
 }  // namespace
