@@ -204,7 +204,10 @@ void Session::register_breakpoints_up_to(double time) {
   while (pending.size() < kAhead) {
     const double after = pending.empty() ? time : pending.back();
     double next = active_->next_breakpoint(after);
-    while (next > after && next <= after + kSameInstant) next = active_->next_breakpoint(next);
+    while (next > after && next <= after + kSameInstant) {
+      const double later = active_->next_breakpoint(next);
+      next = later > next ? later : after;  // no corner beyond this instant: none to register
+    }
     if (!(next > after) || next >= active_->stop) break;
     ngSpice_SetBkpt(next);
     pending.push_back(next);

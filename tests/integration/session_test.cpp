@@ -39,6 +39,32 @@ TEST(SpiceSession, ExternalSourceDrivesRcCircuitAsAnalysisPredicts) {
   EXPECT_GT(stats.time_points, 40u);
 }
 
+// Corners of one instant that differ by rounding (1e-6 and 1e-6 + 2e-20) are merged into one
+// breakpoint, and a corner function with nothing beyond its last corner (it returns that corner
+// again, as characterize's does) ends the registration: the merge once looped forever there.
+// (The case where two such breakpoints made ngspice fail, a schedule corner and a noise sample
+// offset by a segment's start, is PhysicalRun.SeededNoiseIsReproducibleAndDependsOnTheSeed.)
+TEST(SpiceSession, CornersOfOneInstantAndARepeatedLastCornerEndTheTransient) {
+  Session session;
+  session.load({"rc test", "vin in 0 external", "r1 in out 1k", "c1 out 0 1n"});
+  TransientRequest request;
+  request.step = request.max_step = 1e-7;
+  request.stop = 5e-6;
+  request.external_sources = {"vin"};
+  request.source_value = [](std::size_t, double t) { return t > 1e-6 ? 1.0 : 0.0; };
+  const double twin = 1e-6 + 2e-20;
+  ASSERT_GT(twin, 1e-6);
+  request.next_breakpoint = [twin](double t) {
+    if (t < 1e-6) return 1e-6;
+    if (t < twin) return twin;
+    return 2e-6;  // the last corner, returned again for any later time
+  };
+  request.observed = {"out"};
+  request.on_point = [](double, std::span<const double>) {};
+  const TransientStats stats = session.run_transient(request);
+  EXPECT_DOUBLE_EQ(stats.end_time, 5e-6);
+}
+
 TEST(SpiceSession, BadNetlistLineIsAnErrorWithNgspiceMessage) {
   Session session;
   try {
