@@ -211,31 +211,34 @@ TEST_F(LongRun, CrashOfTheSimulationProcessKeepsTheCheckpointAndSaysCrashed) {
   }
 }
 
+// `cllnsim train configs/xor.json --quiet --out OUT` with the test edge
+// tests/integration/edges/FILE.sub (subckt SUBCKT) and `settings` as --set. The test edges have
+// no polarity port, so the nudge is the one-sided one.
+std::vector<std::string> xor_with_test_edge(const fs::path& out, const std::string& file,
+                                            const std::string& subckt,
+                                            const std::vector<std::string>& settings) {
+  std::vector<std::string> args{"train", std::string(CLLNSIM_SOURCE_DIR) + "/configs/xor.json",
+                                "--quiet", "--out", out.string()};
+  std::vector<std::string> all{"network.edge.file=" + std::string(CLLNSIM_SOURCE_DIR) +
+                                   "/tests/integration/edges/" + file + ".sub",
+                               "network.edge.subckt=" + subckt, "network.edge.params={}",
+                               R"(training.nudge="one_sided")"};
+  all.insert(all.end(), settings.begin(), settings.end());
+  for (const std::string& setting : all) {
+    args.push_back("--set");
+    args.push_back(setting);
+  }
+  return args;
+}
+
 TEST_F(LongRun, CircuitThatCannotConvergeExits3SayingWhenAndWhereAfterOneRetry) {
   const fs::path out = dir_ / "runaway";
-  const int code = run({"train",
-                        std::string(CLLNSIM_SOURCE_DIR) + "/configs/xor.json",
-                        "--quiet",
-                        "--out",
-                        out.string(),
-                        "--set",
-                        "network.edge.file=" + std::string(CLLNSIM_SOURCE_DIR) +
-                            "/tests/integration/edges/runaway.sub",
-                        "--set",
-                        "network.edge.subckt=runaway_edge",
-                        "--set",
-                        "network.edge.params={}",
-                        "--set",
-                        R"(network.initial_gates={"kind": "constant", "volts": 2.5})",
-                        "--set",
-                        "training.learn_seconds_final=5e-5",
-                        "--set",
-                        "training.epochs=6",
-                        "--set",
-                        R"(training.nudge="one_sided")",
-                        "--set",
-                        "checkpoint.every_epochs=1"},
-                       "runaway.log");
+  const int code =
+      run(xor_with_test_edge(out, "runaway", "runaway_edge",
+                             {R"(network.initial_gates={"kind": "constant", "volts": 2.5})",
+                              "training.learn_seconds_final=5e-5", "training.epochs=6",
+                              "checkpoint.every_epochs=1"}),
+          "runaway.log");
   const std::string log = read(dir_ / "runaway.log");
   EXPECT_EQ(code, 3) << log;
   // The gate gains 0.5 V per epoch from 2.5 V and runs away at 4 V: in epoch 3.
@@ -266,24 +269,8 @@ TEST_F(LongRun, CircuitThatCannotConvergeExits3SayingWhenAndWhereAfterOneRetry) 
 
 TEST_F(LongRun, RetryWithRelaxedOptionsCuresAFloatingNodeAndIsRecorded) {
   auto args = [&](const fs::path& out, const std::string& retry_options) {
-    return std::vector<std::string>{"train",
-                                    std::string(CLLNSIM_SOURCE_DIR) + "/configs/xor.json",
-                                    "--quiet",
-                                    "--out",
-                                    out.string(),
-                                    "--set",
-                                    "network.edge.file=" + std::string(CLLNSIM_SOURCE_DIR) +
-                                        "/tests/integration/edges/floating_node.sub",
-                                    "--set",
-                                    "network.edge.subckt=floating_edge",
-                                    "--set",
-                                    "network.edge.params={}",
-                                    "--set",
-                                    R"(training.nudge="one_sided")",
-                                    "--set",
-                                    "training.epochs=2",
-                                    "--set",
-                                    "simulator.retry_options=" + retry_options};
+    return xor_with_test_edge(out, "floating_node", "floating_edge",
+                              {"training.epochs=2", "simulator.retry_options=" + retry_options});
   };
   ASSERT_EQ(run(args(dir_ / "cured", R"({"rshunt": 1e12})"), "cured.log"), 0)
       << read(dir_ / "cured.log");
