@@ -2,10 +2,12 @@
 # `cllnsim sweep --slurm` and `--collect` against a real one-node Slurm that this test starts
 # (munged, slurmctld, slurmd from Debian's packages, as root, every file in a temporary folder,
 # on free ports and a private munge socket) and stops again, whatever happens:
-# 1. a 4-point sweep submitted as a job array, collected, and its sweep.csv compared with the
-#    same sweep run locally (same seeds: same numbers);
-# 2. the same sweep with one array task cancelled (scancel): --collect reports that point
-#    missing, and the re-submit command it prints runs that point only.
+# 1. a 4-point sweep submitted to a cluster whose MaxArraySize is 3 (so as two job arrays,
+#    points 0-2 and 3), collected, and its sweep.csv compared with the same sweep run locally
+#    (same seeds: same numbers);
+# 2. the same sweep with one array task cancelled (scancel) and the result of point 3 (of the
+#    second array) deleted: --collect reports both missing, and the re-submit command it prints
+#    runs those two points only, each in its own array.
 # usage: tests/slurm_sweep_test.sh CLLNSIM_BINARY REPO_ROOT
 # Exits 0 when every check passes, 1 on the first failure (with the reason and the daemons' logs).
 set -euo pipefail
@@ -120,6 +122,7 @@ StateSaveLocation=$cluster/slurm/state
 SlurmdSpoolDir=$cluster/slurm/spool
 NodeName=$node NodeAddr=127.0.0.1 CPUs=$(nproc) State=UNKNOWN
 PartitionName=test Nodes=$node Default=YES MaxTime=INFINITE State=UP
+MaxArraySize=3
 CONF
 slurmctld -D -f "$SLURM_CONF" >"$cluster/slurm/slurmctld.stdout" 2>&1 &
 pids+=($!)
@@ -161,16 +164,22 @@ for row in rows:
 timeout 120 "$binary" sweep "$tmp/spec.json" --out "$tmp/local" --jobs 2 --quiet >/dev/null ||
   fail "the local sweep failed"
 
-# 1. The whole sweep as a job array.
+# 1. The whole sweep, as two job arrays (MaxArraySize 3).
 out=$tmp/array
 timeout 30 "$binary" sweep "$tmp/spec.json" --out "$out" --slurm --time 00:05:00 \
   --template "$tmp/site.sh" >"$tmp/submit.out" || fail "--slurm failed: $(cat "$tmp/submit.out")"
-job=$(sed -n 's/^submitted job array \([0-9]*\) .*/\1/p' "$tmp/submit.out")
-[[ -n $job ]] || fail "no job id in: $(cat "$tmp/submit.out")"
+# The job ids of the arrays holding points $1 (as --slurm reports them).
+job_of() { sed -n "s/^submitted job array \([0-9]*\) (points $1)\$/\1/p" "$tmp/submit.out"; }
+first=$(job_of 0-2)
+second=$(job_of 3)
+[[ -n $first && -n $second ]] || fail "not two arrays (points 0-2, 3): $(cat "$tmp/submit.out")"
+grep -q "4 points in 2 job arrays (the cluster's MaxArraySize is 3)" "$tmp/submit.out" ||
+  fail "the split is not reported: $(cat "$tmp/submit.out")"
 collect=$(sed -n 's/^merge the results: //p' "$tmp/submit.out")
 [[ $collect == "$binary sweep $tmp/spec.json --out $out --collect" ]] ||
   fail "unexpected collect command: $(cat "$tmp/submit.out")"
-wait_for "job array $job to finish" 120 job_gone "$job"
+wait_for "job array $first to finish" 120 job_gone "$first"
+wait_for "job array $second to finish" 120 job_gone "$second"
 timeout 60 bash -c "$collect" >"$tmp/collect.out" || fail "$collect failed: $(cat "$tmp/collect.out")"
 grep -q "4 points: 4 completed, 0 failed, 0 not finished" "$tmp/collect.out" ||
   fail "unexpected collect report: $(cat "$tmp/collect.out")"
@@ -179,42 +188,53 @@ grep -q "4 points: 4 completed, 0 failed, 0 not finished" "$tmp/collect.out" ||
   fail "sweep.csv from Slurm differs from the local run:
 $(diff <(numbers "$out") <(numbers "$tmp/local"))"
 grep -q ",completed," "$out/sweep.csv" || fail "no completed point in $out/sweep.csv"
-for task in 0 1 2 3; do
-  grep -q "site template line ran" "$out/slurm/${job}_$task.out" ||
-    fail "task $task did not run the template's line"
+for log in "${first}_0" "${first}_1" "${first}_2" "${second}_0"; do
+  grep -q "site template line ran" "$out/slurm/$log.out" ||
+    fail "task $log did not run the template's line"
 done
+grep -q "^point 3: completed" "$out/slurm/${second}_0.out" ||
+  fail "task 0 of the second array did not run point 3: $(cat "$out/slurm/${second}_0.out")"
 
-# 2. One task cancelled before it ran (one task at a time, so task 2 is still pending).
+# 2. One task cancelled before it ran (one task at a time, so task 2 is still pending), and
+# the result of point 3 (second array) deleted.
 out=$tmp/cancelled
 timeout 30 "$binary" sweep "$tmp/spec.json" --out "$out" --slurm --max-concurrent 1 \
   >"$tmp/submit.out" || fail "--slurm --max-concurrent failed: $(cat "$tmp/submit.out")"
-job=$(sed -n 's/^submitted job array \([0-9]*\) .*/\1/p' "$tmp/submit.out")
-timeout 10 scancel "${job}_2" || fail "scancel ${job}_2 failed"
-wait_for "job array $job to finish" 120 job_gone "$job"
-[[ ! -e $out/slurm/${job}_2.out ]] || fail "the cancelled task 2 ran anyway; nothing was tested"
+first=$(job_of 0-2)
+second=$(job_of 3)
+timeout 10 scancel "${first}_2" || fail "scancel ${first}_2 failed"
+wait_for "job array $first to finish" 120 job_gone "$first"
+wait_for "job array $second to finish" 120 job_gone "$second"
+[[ ! -e $out/slurm/${first}_2.out ]] || fail "the cancelled task 2 ran anyway; nothing was tested"
+rm -r "$out/points/0003"
 timeout 60 "$binary" sweep "$tmp/spec.json" --out "$out" --collect --no-plot \
   >"$tmp/collect.out" || fail "--collect failed: $(cat "$tmp/collect.out")"
-grep -q "4 points: 3 completed, 0 failed, 1 not finished" "$tmp/collect.out" ||
+grep -q "4 points: 2 completed, 0 failed, 2 not finished" "$tmp/collect.out" ||
   fail "unexpected collect report: $(cat "$tmp/collect.out")"
-grep -qx "missing (no result, not queued): 2" "$tmp/collect.out" ||
-  fail "point 2 not reported missing: $(cat "$tmp/collect.out")"
+grep -qx "missing (no result, not queued): 2-3" "$tmp/collect.out" ||
+  fail "points 2 and 3 not reported missing: $(cat "$tmp/collect.out")"
 resubmit=$(sed -n 's/^re-submit them: //p' "$tmp/collect.out")
-# %1: the script's --max-concurrent, kept.
-[[ $resubmit == "sbatch --array=2%1 $out/sweep.sbatch" ]] || fail "unexpected command: $resubmit"
-before=$(stat -c "%i %.9Y" "$out"/points/000{0,1,3}/point.json)
+name=$(sed -n 's/^#SBATCH --job-name=//p' "$out/sweep.sbatch")
+# %1: the script's --max-concurrent, kept; point 3 as task 0 of an array named for offset 3.
+[[ $resubmit == "sbatch --array=2%1 $out/sweep.sbatch && sbatch --array=0%1 --job-name=$name+3 $out/sweep.sbatch" ]] ||
+  fail "unexpected command: $resubmit"
+before=$(stat -c "%i %.9Y" "$out"/points/000{0,1}/point.json)
 timeout 30 bash -c "$resubmit" >"$tmp/resubmit.out" || fail "$resubmit failed"
-job=$(sed -n 's/^Submitted batch job \([0-9]*\)$/\1/p' "$tmp/resubmit.out")
-[[ -n $job ]] || fail "no job id in: $(cat "$tmp/resubmit.out")"
-wait_for "job $job to finish" 120 job_gone "$job"
-[[ $(cd "$out/slurm" && echo "${job}"_*.out) == "${job}_2.out" ]] ||
-  fail "the re-submitted job ran other tasks than 2: $(ls "$out/slurm")"
-grep -q "^point 2: completed" "$out/slurm/${job}_2.out" || fail "task 2 did not run point 2"
-[[ $(stat -c "%i %.9Y" "$out"/points/000{0,1,3}/point.json) == "$before" ]] ||
-  fail "the re-submitted job ran a finished point again"
+mapfile -t jobs < <(sed -n 's/^Submitted batch job \([0-9]*\)$/\1/p' "$tmp/resubmit.out")
+[[ ${#jobs[@]} -eq 2 ]] || fail "not two job ids in: $(cat "$tmp/resubmit.out")"
+wait_for "job ${jobs[0]} to finish" 120 job_gone "${jobs[0]}"
+wait_for "job ${jobs[1]} to finish" 120 job_gone "${jobs[1]}"
+[[ $(cd "$out/slurm" && echo "${jobs[0]}"_*.out "${jobs[1]}"_*.out) == "${jobs[0]}_2.out ${jobs[1]}_0.out" ]] ||
+  fail "the re-submitted jobs ran other tasks: $(ls "$out/slurm")"
+grep -q "^point 2: completed" "$out/slurm/${jobs[0]}_2.out" || fail "task 2 did not run point 2"
+grep -q "^point 3: completed" "$out/slurm/${jobs[1]}_0.out" ||
+  fail "task 0 of $name+3 did not run point 3"
+[[ $(stat -c "%i %.9Y" "$out"/points/000{0,1}/point.json) == "$before" ]] ||
+  fail "the re-submitted jobs ran a finished point again"
 timeout 60 "$binary" sweep "$tmp/spec.json" --out "$out" --collect --no-plot \
   >"$tmp/collect.out" || fail "--collect failed: $(cat "$tmp/collect.out")"
 grep -q "4 points: 4 completed, 0 failed, 0 not finished" "$tmp/collect.out" ||
-  fail "point 2 did not complete after the re-submit: $(cat "$tmp/collect.out")"
+  fail "points 2 and 3 did not complete after the re-submit: $(cat "$tmp/collect.out")"
 [[ $(numbers "$out") == $(numbers "$tmp/local") ]] || fail "sweep.csv differs from the local run"
 
 echo "slurm_sweep_test: ok"

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <numeric>
 #include <thread>
 
 #include "cli/commands.h"
@@ -30,7 +31,8 @@ const char* const kSweepUsage =
     "Runs every point of the sweep SPEC (a base config, axes over config paths, repeats), each\n"
     "in its own process; keeps each point's run directory under DIR/points/ and writes\n"
     "DIR/sweep.csv. Started again with the same --out, it skips the points that finished.\n"
-    "--slurm submits the points as a Slurm job array instead (script DIR/sweep.sbatch);\n"
+    "--slurm submits the points as a Slurm job array instead (script DIR/sweep.sbatch), as\n"
+    "several arrays when the points outnumber the cluster's MaxArraySize;\n"
     "--collect merges the finished points into DIR/sweep.csv and lists the missing ones.\n"
     "Exit codes: 0 every point completed; 1 some point failed (see DIR/sweep.csv); 2 bad spec\n"
     "or command line; 130 interrupted. With --point K: point K's own exit code.\n";
@@ -68,6 +70,19 @@ std::string collect_command(const std::vector<std::string>& command) {
   return words;
 }
 
+// "sbatch ... && sbatch ...": one sbatch per job array of `parts`.
+std::string sbatch_commands(const std::vector<sweep::ArrayPart>& parts, const std::string& limit,
+                            const fs::path& out, const fs::path& script) {
+  std::string commands;
+  for (const sweep::ArrayPart& part : parts) {
+    commands += commands.empty() ? "sbatch" : " && sbatch";
+    for (const std::string& word : sweep::sbatch_arguments(part, limit, out, script)) {
+      commands += " " + sweep::shell_quote(word);
+    }
+  }
+  return commands;
+}
+
 int submit_to_slurm(const po::variables_map& vm, const sweep::Spec& spec,
                     const std::vector<std::string>& command, const fs::path& out) {
   sweep::SlurmOptions options;
@@ -83,8 +98,17 @@ int submit_to_slurm(const po::variables_map& vm, const sweep::Spec& spec,
   }
   if (vm.count("template")) options.template_file = vm["template"].as<std::string>();
   const std::size_t count = sweep::expand(spec).size();
+  std::string why_not;
+  const std::size_t max_array = sweep::max_array_size(why_not);
+  if (!why_not.empty()) {
+    std::cerr << "cllnsim: note: Slurm's MaxArraySize not read (" << why_not << "); assumed "
+              << max_array << "\n";
+  }
+  std::vector<std::size_t> all(count);
+  std::iota(all.begin(), all.end(), 0);
+  const std::vector<sweep::ArrayPart> parts = sweep::split_points(all, max_array);
   // Checked (options, template) before anything is written.
-  const std::string script = sweep::job_script(options, command, out, count);
+  const std::string script = sweep::job_script(options, command, out, parts.front().tasks.size());
   // Records the points in DIR/sweep.json, or refuses a DIR holding another sweep.
   const sweep::Sweep sweep(spec, out, command[0]);
   io::ensure_directory(out / "slurm");
@@ -92,17 +116,25 @@ int submit_to_slurm(const po::variables_map& vm, const sweep::Spec& spec,
   io::write_file_atomically(script_file, script);
   fs::permissions(script_file, fs::perms::owner_exec | fs::perms::group_exec,
                   fs::perm_options::add);
-  const std::string points = count == 1 ? "0" : "0-" + std::to_string(count - 1);
+  const std::string limit = sweep::array_limit(script_file);
+  const std::string split = parts.size() > 1 ? " in " + std::to_string(parts.size()) +
+                                                   " job arrays (the cluster's MaxArraySize is " +
+                                                   std::to_string(max_array) + ")"
+                                             : "";
   if (vm.count("dry-run")) {
-    std::cout << "wrote " << script_file.string() << " (" << count << " array tasks, points "
-              << points << "); submit it with: sbatch " << script_file.string()
+    std::cout << "wrote " << script_file.string() << " (" << count << " points" << split
+              << "); submit it with: " << sbatch_commands(parts, limit, out, script_file)
               << "\nmerge the results:" << collect_command(command) << "\n";
     return 0;
   }
-  const std::string job = sweep::submit(script_file);
-  std::cout << "submitted job array " << job << " (" << count << " tasks, points " << points
-            << ", script " << script_file.string()
-            << ")\nmerge the results:" << collect_command(command) << "\n";
+  for (const sweep::ArrayPart& part : parts) {
+    const std::string job = sweep::submit(sweep::sbatch_arguments(part, limit, out, script_file));
+    std::vector<std::size_t> points(part.tasks);
+    for (std::size_t& point : points) point += part.offset;
+    std::cout << "submitted job array " << job << " (points " << sweep::index_list(points) << ")\n";
+  }
+  std::cout << count << " points" << split << ", script " << script_file.string()
+            << "\nmerge the results:" << collect_command(command) << "\n";
   return 0;
 }
 
@@ -111,8 +143,9 @@ std::string rerun_command(const std::vector<std::size_t>& points,
                           const std::vector<std::string>& command, const fs::path& out) {
   const fs::path script = out / "sweep.sbatch";
   if (fs::exists(script)) {
-    return "sbatch --array=" + sweep::index_list(points) + sweep::array_limit(script) + " " +
-           sweep::shell_quote(script);
+    std::string why_not;  // without scontrol: Slurm's default, as at submission
+    const auto parts = sweep::split_points(points, sweep::max_array_size(why_not));
+    return sbatch_commands(parts, sweep::array_limit(script), out, script);
   }
   std::string loop = "for k in";
   for (const std::size_t k : points) loop += " " + std::to_string(k);
@@ -140,7 +173,7 @@ int collect(const po::variables_map& vm, sweep::Sweep& sweep,
   const bool submitted = fs::exists(out / "sweep.sbatch");
   std::string why_not;
   const auto queued = submitted && !merged.unfinished.empty()
-                          ? sweep::queued_tasks(sweep::job_name(out), why_not)
+                          ? sweep::queued_points(sweep::job_name(out), why_not)
                           : std::nullopt;
   std::vector<std::size_t> missing, waiting;
   for (const std::size_t k : merged.unfinished) {
@@ -188,7 +221,7 @@ int sweep_command(const std::vector<std::string>& args) {
       "partition", po::value<std::string>(), "with --slurm: sbatch --partition")(
       "time", po::value<std::string>(), "with --slurm: time limit of one point (HH:MM:SS)")(
       "mem", po::value<std::string>(), "with --slurm: memory of one point (e.g. 2G)")(
-      "max-concurrent", po::value<int>(), "with --slurm: array tasks running at once")(
+      "max-concurrent", po::value<int>(), "with --slurm: array tasks running at once (per array)")(
       "template", po::value<std::string>(),
       "with --slurm: file of site-specific lines (#SBATCH options, module loads) for the script")(
       "dry-run", "with --slurm: write the script, do not submit it")(

@@ -98,9 +98,9 @@ void check(const SlurmOptions& options) {
 }
 
 std::string job_script(const SlurmOptions& options, const std::vector<std::string>& point_command,
-                       const fs::path& out, std::size_t points) {
+                       const fs::path& out, std::size_t tasks) {
   check(options);
-  if (points == 0) throw input_error("the sweep has no points to submit");
+  if (tasks == 0) throw input_error("the sweep has no points to submit");
   if (out.string().find_first_of(" \t\n'\"%\\") != std::string::npos) {
     throw input_error("--out " + out.string() +
                       ": a Slurm job's log path cannot hold spaces, quotes, '\\' or '%'; "
@@ -113,7 +113,7 @@ std::string job_script(const SlurmOptions& options, const std::vector<std::strin
          << "# Re-submit some points only: sbatch --array=3,7 " << (out / "sweep.sbatch").string()
          << "\n"
          << "#SBATCH --job-name=" << job_name(out) << "\n"
-         << "#SBATCH --array=0-" << points - 1;
+         << "#SBATCH --array=0-" << tasks - 1;
   if (options.max_concurrent > 0) script << "%" << options.max_concurrent;
   script << "\n#SBATCH --output=" << (out / "slurm" / "%A_%a.out").string() << "\n"
          << "#SBATCH --ntasks=1\n#SBATCH --cpus-per-task=1\n";
@@ -124,9 +124,12 @@ std::string job_script(const SlurmOptions& options, const std::vector<std::strin
     script << "# From " << options.template_file.string() << ":\n"
            << template_text(options.template_file);
   }
-  script << "exec";
+  script << "# An array submitted as " << job_name(out) << "+N (split to fit MaxArraySize) runs"
+         << " points N + K.\noffset=0\n"
+         << "[[ $SLURM_JOB_NAME == *+* ]] && offset=${SLURM_JOB_NAME##*+}\n"
+         << "exec";
   for (const std::string& word : point_command) script << " " << shell_quote(word);
-  script << " --point \"$SLURM_ARRAY_TASK_ID\"\n";
+  script << " --point \"$((SLURM_ARRAY_TASK_ID + offset))\"\n";
   return script.str();
 }
 
@@ -164,25 +167,74 @@ std::string index_list(const std::vector<std::size_t>& indices) {
   return list.str();
 }
 
-std::string submit(const fs::path& script) {
-  const ProgramResult result = run_program({"sbatch", "--parsable", script.string()});
+std::optional<std::size_t> parse_max_array_size(const std::string& scontrol_config) {
+  std::istringstream lines(scontrol_config);
+  for (std::string line; std::getline(lines, line);) {
+    std::smatch match;
+    if (std::regex_match(line, match, std::regex(R"(\s*MaxArraySize\s*=\s*([0-9]+)\s*)"))) {
+      return std::stoul(match[1]);
+    }
+  }
+  return std::nullopt;
+}
+
+std::size_t max_array_size(std::string& why_not) {
+  try {
+    const ProgramResult result = run_program({"scontrol", "show", "config"});
+    if (result.exit_code == 0) {
+      if (const auto size = parse_max_array_size(result.out); size && *size > 0) return *size;
+      why_not = "scontrol show config has no MaxArraySize line";
+    } else {
+      why_not = "scontrol show config failed (exit " + std::to_string(result.exit_code) + ")";
+    }
+  } catch (const Error& error) {
+    why_not = error.what();
+  }
+  return kDefaultMaxArraySize;
+}
+
+std::vector<ArrayPart> split_points(const std::vector<std::size_t>& points,
+                                    std::size_t max_array_size) {
+  std::vector<ArrayPart> parts;
+  for (const std::size_t point : points) {
+    const std::size_t offset = point / max_array_size * max_array_size;
+    if (parts.empty() || parts.back().offset != offset) parts.push_back({offset, {}});
+    parts.back().tasks.push_back(point - offset);
+  }
+  return parts;
+}
+
+std::vector<std::string> sbatch_arguments(const ArrayPart& part, const std::string& limit,
+                                          const fs::path& out, const fs::path& script) {
+  std::vector<std::string> arguments{"--array=" + index_list(part.tasks) + limit};
+  if (part.offset > 0) {
+    arguments.push_back("--job-name=" + job_name(out) + "+" + std::to_string(part.offset));
+  }
+  arguments.push_back(script.string());
+  return arguments;
+}
+
+std::string submit(const std::vector<std::string>& arguments) {
+  std::vector<std::string> command{"sbatch", "--parsable"};
+  command.insert(command.end(), arguments.begin(), arguments.end());
+  const ProgramResult result = run_program(command);
   // --parsable prints "JOBID" or "JOBID;CLUSTER".
   const std::string id = result.out.substr(0, result.out.find_first_of(";\n"));
   if (result.exit_code != 0 || id.empty() ||
       id.find_first_not_of("0123456789") != std::string::npos) {
-    throw input_error("sbatch " + script.string() + " failed (exit " +
+    throw input_error("sbatch " + arguments.back() + " failed (exit " +
                       std::to_string(result.exit_code) + "): " + result.err + result.out +
                       "(the script is kept: submit it by hand, or fix the options)");
   }
   return id;
 }
 
-std::optional<std::vector<std::size_t>> queued_tasks(const std::string& name,
-                                                     std::string& why_not) {
+std::optional<std::vector<std::size_t>> queued_points(const std::string& name,
+                                                      std::string& why_not) {
   ProgramResult result;
   try {
-    // --array: one line per task, pending ones included; %K: the task's index.
-    result = run_program({"squeue", "--noheader", "--array", "--name=" + name, "--format=%K"});
+    // --array: one line per task, pending ones included; %j the job's name, %K the task's index.
+    result = run_program({"squeue", "--noheader", "--array", "--me", "--format=%j|%K"});
   } catch (const Error& error) {
     why_not = error.what();
     return std::nullopt;
@@ -194,21 +246,37 @@ std::optional<std::vector<std::size_t>> queued_tasks(const std::string& name,
     why_not = "squeue failed (exit " + std::to_string(result.exit_code) + "): " + reason;
     return std::nullopt;
   }
-  std::vector<std::size_t> tasks;
-  std::istringstream lines(result.out);
+  return parse_queued_points(name, result.out);
+}
+
+std::vector<std::size_t> parse_queued_points(const std::string& name,
+                                             const std::string& squeue_lines) {
+  const auto is_number = [](const std::string& text) {
+    return !text.empty() && text.size() < 10 &&
+           text.find_first_not_of("0123456789") == std::string::npos;
+  };
+  std::vector<std::size_t> points;
+  std::istringstream lines(squeue_lines);
   for (std::string line; std::getline(lines, line);) {
-    if (!line.empty() && line.find_first_not_of("0123456789") == std::string::npos) {
-      tasks.push_back(std::stoul(line));
+    const auto bar = line.rfind('|');
+    if (bar == std::string::npos || !line.starts_with(name)) continue;
+    const std::string job = line.substr(0, bar), task = line.substr(bar + 1);
+    const std::string suffix = job.substr(name.size());
+    if (!is_number(task)) continue;
+    if (suffix.empty()) {
+      points.push_back(std::stoul(task));
+    } else if (suffix[0] == '+' && is_number(suffix.substr(1))) {
+      points.push_back(std::stoul(task) + std::stoul(suffix.substr(1)));
     }
   }
-  std::sort(tasks.begin(), tasks.end());
-  tasks.erase(std::unique(tasks.begin(), tasks.end()), tasks.end());
-  return tasks;
+  std::sort(points.begin(), points.end());
+  points.erase(std::unique(points.begin(), points.end()), points.end());
+  return points;
 }
 
 std::string shell_quote(const std::string& word) {
   if (!word.empty() && word.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-                                              "0123456789_-+=./:,@") == std::string::npos) {
+                                              "0123456789_-+=./:,@%") == std::string::npos) {
     return word;
   }
   std::string quoted = "'";

@@ -353,13 +353,17 @@ TEST(Sweep, SlurmDryRunWritesTheScriptAndBadOptionsAreRefused) {
       run_cli({"sweep", spec.string(), "--out", out.string(), "--slurm", "--dry-run", "--template",
                (dir.path() / "site.sh").string(), "--set", "training.epochs=2"});
   ASSERT_EQ(dry.exit_code, 0) << dry.err;
-  EXPECT_NE(dry.out.find("3 array tasks, points 0-2"), std::string::npos) << dry.out;
+  EXPECT_NE(dry.out.find("(3 points); submit it with: sbatch --array=0-2 " +
+                         (out / "sweep.sbatch").string() + "\n"),
+            std::string::npos)
+      << dry.out;
   const std::string script = ReadFile(out / "sweep.sbatch");
   EXPECT_NE(script.find("#SBATCH --array=0-2\n"), std::string::npos) << script;
   EXPECT_NE(script.find("#SBATCH --account=lab\nmodule load x\n"), std::string::npos) << script;
   EXPECT_NE(script.find("exec " CLLNSIM_BINARY " sweep " + fs::canonical(spec).string() +
                         " --out " + out.string() +
-                        " --quiet --set training.epochs=2 --point \"$SLURM_ARRAY_TASK_ID\"\n"),
+                        " --quiet --set training.epochs=2 --point "
+                        "\"$((SLURM_ARRAY_TASK_ID + offset))\"\n"),
             std::string::npos)
       << script;
   // What the script runs is the point the sweep lists (here run by hand, as a task would).

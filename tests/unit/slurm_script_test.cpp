@@ -8,6 +8,7 @@
 #include <string>
 
 #include "core/error.h"
+#include "io/process.h"
 #include "sweep/slurm.h"
 
 namespace cllnsim::sweep {
@@ -59,7 +60,7 @@ TEST(SlurmScript, OneArrayTaskPerPointRunningThatPointWithAbsolutePaths) {
         std::string("#SBATCH --partition=short"), std::string("#SBATCH --time=00:30:00"),
         std::string("#SBATCH --mem=2G"),
         std::string("exec /opt/cllnsim sweep /shared/spec.json --out /shared/sweeps/mismatch "
-                    "--quiet --set 'name=my run' --point \"$SLURM_ARRAY_TASK_ID\"")}) {
+                    "--quiet --set 'name=my run' --point \"$((SLURM_ARRAY_TASK_ID + offset))\"")}) {
     EXPECT_NE(script.find("\n" + line + "\n"), std::string::npos) << line << "\n" << script;
   }
   // No limit and no defaults overridden unless asked.
@@ -146,6 +147,51 @@ TEST(SlurmScript, IndexListsAsSbatchArrayTakesThem) {
   EXPECT_EQ(index_list({3}), "3");
   EXPECT_EQ(index_list({0, 1, 2, 3, 7, 9, 10}), "0-3,7,9-10");
   EXPECT_EQ(index_list({2, 4}), "2,4");
+}
+
+// The script run by bash as Slurm would, with `echo` in place of cllnsim: the point it asks for.
+std::string PointRunBy(const std::string& job, const std::string& task) {
+  const Template script(job_script({}, {"echo"}, kOut, 3));
+  const io::ProgramResult result = io::run_program(
+      {"env", "SLURM_JOB_NAME=" + job, "SLURM_ARRAY_TASK_ID=" + task, "bash", script.path()});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  return result.out;
+}
+
+TEST(SlurmScript, ATaskRunsItsPointPlusTheOffsetInItsJobName) {
+  EXPECT_EQ(PointRunBy(job_name(kOut), "2"), "--point 2\n");
+  EXPECT_EQ(PointRunBy(job_name(kOut) + "+1001", "2"), "--point 1003\n");
+}
+
+TEST(SlurmScript, PointsBeyondMaxArraySizeGoToFurtherArraysWithOffsets) {
+  const std::vector<ArrayPart> parts = split_points({0, 1, 2, 3, 4, 6, 9}, 3);  // ids 0-2
+  ASSERT_EQ(parts.size(), 4u);
+  EXPECT_EQ(parts[0].offset, 0u);
+  EXPECT_EQ(parts[0].tasks, (std::vector<std::size_t>{0, 1, 2}));
+  EXPECT_EQ(parts[1].offset, 3u);
+  EXPECT_EQ(parts[1].tasks, (std::vector<std::size_t>{0, 1}));
+  EXPECT_EQ(parts[2].offset, 6u);
+  EXPECT_EQ(parts[2].tasks, (std::vector<std::size_t>{0}));
+  EXPECT_EQ(parts[3].offset, 9u);  // task 3 of the array at 6 would pass MaxArraySize
+  EXPECT_EQ(parts[3].tasks, (std::vector<std::size_t>{0}));
+  EXPECT_EQ(split_points({0, 1, 2}, 1001).size(), 1u);
+  EXPECT_EQ(sbatch_arguments(parts[0], "%2", kOut, "/s/sweep.sbatch"),
+            (std::vector<std::string>{"--array=0-2%2", "/s/sweep.sbatch"}));
+  EXPECT_EQ(sbatch_arguments(parts[1], "", kOut, "/s/sweep.sbatch"),
+            (std::vector<std::string>{"--array=0-1", "--job-name=" + job_name(kOut) + "+3",
+                                      "/s/sweep.sbatch"}));
+}
+
+TEST(SlurmScript, MaxArraySizeAndQueuedPointsAreReadFromSlurmsText) {
+  EXPECT_EQ(parse_max_array_size("AuthType = auth/munge\nMaxArraySize            = 1001\n"
+                                 "MaxJobCount = 10000\n"),
+            1001u);
+  EXPECT_EQ(parse_max_array_size("MaxJobCount = 10000\n"), std::nullopt);
+  const std::string name = job_name(kOut);
+  EXPECT_EQ(
+      parse_queued_points(name, name + "|2\n" + name + "+1001|0\n" + name +
+                                    "+1001|5\nother-job|1\n" + name + "x|4\n" + name + "+abc|4\n"),
+      (std::vector<std::size_t>{2, 1001, 1006}));
 }
 
 TEST(SlurmScript, JobNamesDependOnTheSweepFolderOnly) {
