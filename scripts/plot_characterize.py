@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Plot the learning-rule map written by `cllnsim characterize`.
 
-Usage: /usr/bin/python3 scripts/plot_characterize.py DIR [--out FILE]
+Usage: python3 scripts/plot_characterize.py DIR [--out FILE]
 
 Reads DIR/rule_map.csv and DIR/report.json; writes FILE (default DIR/rule_map.png):
   measured dVg/dt over (free drop, clamped drop) at the middle common-mode and gate voltage,
@@ -16,9 +16,9 @@ import json
 import os
 import sys
 
-import matplotlib
+import plot_python
 
-matplotlib.use("Agg")
+plot_python.use_matplotlib("plot_characterize.py")  # or restarts under /usr/bin/python3, or exits 2
 
 import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
 

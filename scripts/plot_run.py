@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Plot a run directory written by `cllnsim train`.
 
-Usage: /usr/bin/python3 scripts/plot_run.py RUN_DIR [--out DIR]
+Usage: python3 scripts/plot_run.py RUN_DIR [--out DIR]
 
 Reads results.json, history.csv and gates.csv from RUN_DIR and writes, into DIR (default RUN_DIR):
   learning_curve.png  train/test MSE per epoch (log scale) and accuracy when the task has one
@@ -20,9 +20,9 @@ import math
 import os
 import sys
 
-import matplotlib
+import plot_python
 
-matplotlib.use("Agg")
+plot_python.use_matplotlib("plot_run.py")  # or restarts under /usr/bin/python3, or exits 2
 
 import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
 from matplotlib import colors, cm  # noqa: E402

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Plot a sweep directory written by `cllnsim sweep`.
 
-Usage: /usr/bin/python3 scripts/plot_sweep.py SWEEP_DIR [--out FILE] [--by PARAMETER]
+Usage: python3 scripts/plot_sweep.py SWEEP_DIR [--out FILE] [--by PARAMETER]
 
 Reads SWEEP_DIR/sweep.csv and writes FILE (default SWEEP_DIR/sweep.png): one row of panels per
 swept parameter, one panel per metric (final MSE, accuracy, and for classification the fraction
@@ -21,9 +21,9 @@ import os
 import sys
 from collections import defaultdict
 
-import matplotlib
+import plot_python
 
-matplotlib.use("Agg")
+plot_python.use_matplotlib("plot_sweep.py")  # or restarts under /usr/bin/python3, or exits 2
 
 import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
 
