@@ -176,8 +176,9 @@ int Sweep::spawn(std::size_t index) const {
   const fs::path dir = working_directory(index);
   fs::remove_all(dir);
   io::ensure_directory(dir);
-  std::vector<std::string> words{binary_.string(), "train",      spec_.base.string(),
-                                 "--out",          dir.string(), "--quiet"};
+  // No plots per point: a sweep's picture is sweep.png; `plot_run.py` draws a point on demand.
+  std::vector<std::string> words{binary_.string(), "train",   spec_.base.string(), "--out",
+                                 dir.string(),     "--quiet", "--no-plots"};
   for (const auto& o : point.overrides) {
     words.push_back("--set");
     words.push_back(o.path + "=" + o.value);
