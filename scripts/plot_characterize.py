@@ -1,12 +1,13 @@
 #!/usr/bin/python3
 """Plot the learning-rule map written by `cllnsim characterize`.
 
-Usage: /usr/bin/python3 scripts/plot_characterize.py DIR [--out FILE]
+Usage: python3 scripts/plot_characterize.py DIR [--out FILE]
 
 Reads DIR/rule_map.csv and DIR/report.json; writes FILE (default DIR/rule_map.png):
   measured dVg/dt over (free drop, clamped drop) at the middle common-mode and gate voltage,
   the ideal rule with the fitted gain beside it, their difference, and every grid point's
-  rate against the contrast dV_F^2 - dV_C^2 (all common modes and gates).
+  rate against the contrast dV_F^2 - dV_C^2 (all common modes and gates), coloured by its
+  departure from the ideal rule (scale centred at 0, its range the 98th percentile of |departure|).
 A missing or malformed input file is reported on stderr, naming the file, with exit status 2.
 """
 
@@ -16,11 +17,12 @@ import json
 import os
 import sys
 
-import matplotlib
+import plot_python
 
-matplotlib.use("Agg")
+plot_python.use_matplotlib("plot_characterize.py")  # or restarts under /usr/bin/python3, or exits 2
 
 import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
+from matplotlib import colors  # noqa: E402
 
 COLUMNS = ["free_drop", "clamped_drop", "common_mode", "gate", "contrast_v2",
            "rate_volts_per_second", "ideal_rate_volts_per_second",
@@ -79,6 +81,36 @@ def heatmap(axis, drops, cells, title, limit):
     plt.colorbar(image, ax=axis, label="dVg/dt (V/s)", shrink=0.8)
 
 
+def robust_limit(values, quantile=0.98):
+    """|value| below which `quantile` of the values lie (a colour scale not set by one outlier)."""
+    magnitudes = sorted(abs(v) for v in values)
+    if not magnitudes:
+        return 1.0
+    return magnitudes[int(quantile * (len(magnitudes) - 1))] or magnitudes[-1] or 1.0
+
+
+def draw_every_point(figure, scatter, rows, gain):
+    """Every grid point's rate against its contrast, coloured by measured - ideal on a scale
+    centred at 0 (red above the ideal rule, blue below; larger departures drawn on top)."""
+    ordered = sorted(rows, key=lambda r: abs(r["difference_volts_per_second"]))
+    differences = [r["difference_volts_per_second"] for r in ordered]
+    limit = robust_limit(differences)
+    points = scatter.scatter([r["contrast_v2"] for r in ordered],
+                             [r["rate_volts_per_second"] for r in ordered], c=differences,
+                             s=14, cmap="RdBu_r", edgecolors="#404040", linewidths=0.3,
+                             norm=colors.Normalize(vmin=-limit, vmax=limit))
+    span = [min(r["contrast_v2"] for r in rows), max(r["contrast_v2"] for r in rows)]
+    scatter.plot(span, [gain * c for c in span], "k--", lw=1, label="ideal rule (fitted gain)")
+    scatter.axhline(0, color="grey", lw=0.5)
+    scatter.axvline(0, color="grey", lw=0.5)
+    scatter.set_xlabel("contrast dV_F$^2$ \u2212 dV_C$^2$ (V$^2$)")
+    scatter.set_ylabel("dVg/dt (V/s)")
+    scatter.set_title(f"all {len(rows)} grid points (every common mode and gate)", fontsize=10)
+    scatter.legend(loc="upper left", fontsize=8)
+    figure.colorbar(points, ax=scatter, shrink=0.8, extend="both",
+                    label="measured \u2212 ideal dVg/dt (V/s)")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("dir")
@@ -107,19 +139,7 @@ def main():
     worst = max(abs(r["difference_volts_per_second"]) for r in chosen) or limit
     heatmap(axes[1][0], drops, difference,
             f"measured \u2212 ideal (its own scale: {100 * worst / limit:.2g}% of the map's)", worst)
-    scatter = axes[1][1]
-    points = scatter.scatter([r["contrast_v2"] for r in rows],
-                             [r["rate_volts_per_second"] for r in rows],
-                             c=[r["gate"] for r in rows], s=10, cmap="viridis")
-    span = [min(r["contrast_v2"] for r in rows), max(r["contrast_v2"] for r in rows)]
-    scatter.plot(span, [gain * c for c in span], "k--", lw=1, label="ideal rule (fitted gain)")
-    scatter.axhline(0, color="grey", lw=0.5)
-    scatter.axvline(0, color="grey", lw=0.5)
-    scatter.set_xlabel("contrast dV_F$^2$ \u2212 dV_C$^2$ (V$^2$)")
-    scatter.set_ylabel("dVg/dt (V/s)")
-    scatter.set_title("every grid point (colour: gate voltage)", fontsize=10)
-    scatter.legend(loc="upper left", fontsize=8)
-    plt.colorbar(points, ax=scatter, label="gate (V)", shrink=0.8)
+    draw_every_point(figure, axes[1][1], rows, gain)
     figure.suptitle(
         f"{report.get('name', '')}: sign agreement {rule.get('sign_agreement', float('nan')):.3f}"
         f" (|C| \u2265 {rule.get('sign_threshold_v2', 0):g} V$^2$), dead zone "

@@ -1,12 +1,14 @@
 #!/usr/bin/python3
 """Plot a run directory written by `cllnsim train`.
 
-Usage: /usr/bin/python3 scripts/plot_run.py RUN_DIR [--out DIR]
+Usage: python3 scripts/plot_run.py RUN_DIR [--out DIR]
 
 Reads results.json, history.csv and gates.csv from RUN_DIR and writes, into DIR (default RUN_DIR):
   learning_curve.png  train/test MSE per epoch (log scale) and accuracy when the task has one
   gates.png           every edge's gate voltage per epoch
-  network.png         the lattice: edge width ~ conductance, edge colour = gate change since epoch 0
+  network.png         the lattice twice: edge conductance (colour and width), and each gate's
+                      change since epoch 0; nodes labelled by name (out +, out − for a
+                      differential output)
   error_modes.png     (1-D regression) |mean|, |slope| and |curvature| of the training error
   boundary.png        (runs with boundary.csv) the trained network's output over its two inputs,
                       the decision boundary O = 0 and the training points (samples.csv) on top
@@ -20,12 +22,12 @@ import math
 import os
 import sys
 
-import matplotlib
+import plot_python
 
-matplotlib.use("Agg")
+plot_python.use_matplotlib("plot_run.py")  # or restarts under /usr/bin/python3, or exits 2
 
 import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
-from matplotlib import colors, cm  # noqa: E402
+from matplotlib import colors, cm, patheffects  # noqa: E402
 from matplotlib.collections import LineCollection  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 
@@ -45,10 +47,20 @@ ROLE_STYLES = {
 
 MAX_EDGE_WIDTH = 7.0  # points, for the most conductive edge
 MIN_EDGE_WIDTH = 0.8  # points, so that near-zero conductances stay visible
+CHANGE_EDGE_WIDTH = 3.5  # points, every edge of the gate-change panel
+EDGE_OUTLINE = "#505050"  # around the gate-change panel's edges, so that a white (zero) one shows
 WRAP_STUB_LENGTH = 0.45  # lattice spacings a wrap-around stub reaches beyond the border
 WRAP_LINE_STYLE = (0, (2, 1))  # dashes, in units of the line width
 WRAP_TIP_MARKERS = {(1, 0): ">", (-1, 0): "<", (0, 1): "^", (0, -1): "v"}
-LATTICE_BACKGROUND = "#e4e4e4"  # grey, so that the white middle of the colour map stays visible
+LATTICE_BACKGROUND = "white"
+# Conductance: light (still visible on white) for the smallest, dark blue for the largest; grey
+# below a logarithmic scale (0 S: a transistor fully off).
+CONDUCTANCE_COLORMAP = colors.LinearSegmentedColormap.from_list(
+    "conductance", plt.get_cmap("YlGnBu")([0.3 + 0.7 * k / 255 for k in range(256)]))
+CONDUCTANCE_COLORMAP.set_under("#b0b0b0")
+CONDUCTANCE_COLORMAP.set_bad("#b0b0b0")
+LOG_CONDUCTANCE_RATIO = 20  # max/min conductance from which the colour scale is logarithmic
+LOG_CONDUCTANCE_DECADES = 6  # the logarithmic scale's span; smaller conductances are grey
 
 
 class RunDataError(Exception):
@@ -336,30 +348,30 @@ def edge_width(conductance, max_conductance):
     return max(MIN_EDGE_WIDTH, MAX_EDGE_WIDTH * conductance / max_conductance)
 
 
-def format_siemens(value):
-    for scale, prefix in ((1, ""), (1e-3, "m"), (1e-6, "µ"), (1e-9, "n")):
-        if abs(value) >= scale:
-            return f"{value / scale:.3g} {prefix}S"
-    return f"{value:.3g} S"
+def draw_edges(axes, edges, values, norm, colormap, widths, outline=None):
+    """Draws every edge as segments coloured by its value; wrap-around stubs are dashed.
 
-
-def draw_edges(axes, edges, gate_changes, norm, colormap):
-    """Draws every edge as coloured segments; wrap-around stubs are dashed."""
-    max_conductance = max((e["conductance"] for e in edges), default=0.0)
+    `outline`: a colour drawn around every edge (then all `widths` should be equal)."""
     for wraps, style in ((False, "solid"), (True, WRAP_LINE_STYLE)):
-        segments, widths, changes = [], [], []
-        for edge, change in zip(edges, gate_changes):
+        segments, segment_widths, segment_values = [], [], []
+        for edge, value, width in zip(edges, values, widths):
             if edge["wraps"] != wraps:
                 continue
             for segment in edge_segments(edge):
                 segments.append(segment)
-                widths.append(edge_width(edge["conductance"], max_conductance))
-                changes.append(change)
-        lines = LineCollection(segments, linewidths=widths, cmap=colormap, norm=norm,
+                segment_widths.append(width)
+                segment_values.append(value)
+        lines = LineCollection(segments, linewidths=segment_widths, cmap=colormap, norm=norm,
                                linestyles=style, capstyle="butt", zorder=1)
-        lines.set_array(changes)
+        lines.set_array(segment_values)
+        if outline and segment_widths and not wraps:
+            lines.set_path_effects([
+                patheffects.Stroke(linewidth=max(segment_widths) + 1.6, foreground=outline),
+                patheffects.Normal()])
+        elif outline and segment_widths:  # a thin line under the dashes
+            axes.add_collection(LineCollection(segments, colors=outline, linewidths=0.8,
+                                               zorder=0.9))
         axes.add_collection(lines)
-    return max_conductance
 
 
 def draw_wrap_tips(axes, edges):
@@ -370,11 +382,23 @@ def draw_wrap_tips(axes, edges):
                       linestyle="none", zorder=2)
 
 
+def node_labels(nodes):
+    """Each node's label: its name, with + or − for the two nodes of a differential output."""
+    differential = {n["name"] for n in nodes if n["role"] == "output_minus"}
+    suffixes = {"output_plus": " +", "output_minus": " \u2212"}
+    return [n["name"] + (suffixes.get(n["role"], "") if n["name"] in differential else "")
+            for n in nodes]
+
+
 def draw_nodes(axes, nodes):
+    labels = dict(zip(map(id, nodes), node_labels(nodes)))
+    single_ended = not any(n["role"] == "output_minus" for n in nodes)
     for role, (label, marker, color) in ROLE_STYLES.items():
         members = [n for n in nodes if n["role"] == role]
         if not members:
             continue
+        if role == "output_plus" and single_ended:
+            label = "output"
         points = [lattice_point(n["row"], n["col"]) for n in members]
         size = 60 if role == "hidden" else 150
         axes.scatter([p[0] for p in points], [p[1] for p in points], s=size, marker=marker,
@@ -382,22 +406,17 @@ def draw_nodes(axes, nodes):
         if role == "hidden":
             continue
         for node, (x, y) in zip(members, points):
-            axes.annotate(node["name"], (x, y), xytext=(8, 8), textcoords="offset points",
+            axes.annotate(labels[id(node)], (x, y), xytext=(8, 8), textcoords="offset points",
                           fontsize=9, zorder=4,
                           bbox={"boxstyle": "round,pad=0.2", "facecolor": "white",
                                 "edgecolor": "#808080", "linewidth": 0.5, "alpha": 0.9})
 
 
-def edge_legend_handles(max_conductance, has_wraps):
-    handles = [Line2D([], [], color="#707070", linewidth=edge_width(g, max_conductance),
-                      label=f"g = {format_siemens(g)}")
-               for g in (max_conductance, max_conductance / 4) if max_conductance > 0]
-    if has_wraps:
-        handles.append(Line2D([], [], color="#707070", linewidth=2, linestyle=WRAP_LINE_STYLE,
-                              marker=">", markevery=[1], markersize=6,
-                              markerfacecolor="#303030", markeredgecolor="#303030",
-                              label="wrap-around edge,\ncontinues on the\nopposite border"))
-    return handles
+def wrap_legend_handle():
+    return Line2D([], [], color="#707070", linewidth=2, linestyle=WRAP_LINE_STYLE, marker=">",
+                  markevery=[1], markersize=6, markerfacecolor="#303030",
+                  markeredgecolor="#303030",
+                  label="wrap-around edge,\ncontinues on the\nopposite border")
 
 
 def style_lattice_axes(axes, rows, cols, has_wraps):
@@ -415,40 +434,70 @@ def style_lattice_axes(axes, rows, cols, has_wraps):
         spine.set_visible(False)
 
 
-def add_network_legends(axes, max_conductance, has_wraps):
-    node_legend = axes.legend(title="nodes", loc="upper left", bbox_to_anchor=(1.03, 1.0),
-                              fontsize=9, borderaxespad=0)
-    axes.add_artist(node_legend)
-    axes.legend(handles=edge_legend_handles(max_conductance, has_wraps),
-                title="edges (width ∝ conductance)", loc="lower left",
-                bbox_to_anchor=(1.03, 0.0), fontsize=9, title_fontsize=9, borderaxespad=0,
-                handlelength=3)
+def conductance_norm(conductances):
+    """Linear from 0, or logarithmic when the conductances span LOG_CONDUCTANCE_RATIO or more."""
+    positive = [g for g in conductances if g > 0]
+    largest = max(positive, default=1.0)
+    smallest = max(min(positive, default=largest), largest / 10**LOG_CONDUCTANCE_DECADES)
+    if largest / smallest >= LOG_CONDUCTANCE_RATIO or len(positive) < len(conductances):
+        return colors.LogNorm(vmin=smallest, vmax=largest)
+    return colors.Normalize(vmin=0, vmax=largest)
+
+
+def add_colorbar(figure, axes, norm, colormap, label, extend="neither"):
+    colorbar_axes = axes.inset_axes([0.05, -0.2, 0.9, 0.04])  # under the lattice, as wide
+    colorbar = figure.colorbar(cm.ScalarMappable(norm=norm, cmap=colormap), cax=colorbar_axes,
+                               orientation="horizontal", extend=extend)
+    colorbar.set_label(label)
+    return colorbar
 
 
 def plot_network(results, gates, out_path):
+    """Two pictures of the lattice: the conductances after the last epoch (colour and width),
+    and each gate's change over the run (colour), the nodes labelled by name on both."""
     rows, cols, edges = results["rows"], results["cols"], results["edges"]
+    conductances = [e["conductance"] for e in edges]
+    max_conductance = max(conductances, default=0.0)
     gate_changes = [last - first for first, last in zip(gates[0], gates[-1])]
     largest_change = max((abs(c) for c in gate_changes), default=0.0) or 1e-3
-    norm = colors.Normalize(vmin=-largest_change, vmax=largest_change)
-    colormap = plt.get_cmap("RdBu_r")
-
-    figure, axes = plt.subplots(figsize=(max(8.0, 1.3 * cols + 4.5), max(6.0, 1.3 * rows + 2.5)))
-    max_conductance = draw_edges(axes, edges, gate_changes, norm, colormap)
-    draw_wrap_tips(axes, edges)
-    draw_nodes(axes, results["nodes"])
     has_wraps = any(e["wraps"] for e in edges)
-    style_lattice_axes(axes, rows, cols, has_wraps)
-    add_network_legends(axes, max_conductance, has_wraps)
-    colorbar_axes = axes.inset_axes([0.05, -0.16, 0.9, 0.035])  # under the lattice, as wide
-    colorbar = figure.colorbar(cm.ScalarMappable(norm=norm, cmap=colormap), cax=colorbar_axes,
-                               orientation="horizontal")
-    colorbar.set_label("gate change from epoch 0 to the last epoch (V)")
-    axes.set_title(run_title(results, f"{rows}×{cols} lattice after the last epoch"))
+
+    panel_width, panel_height = 1.3 * cols + 1.2, 1.3 * rows + 2.2
+    figure, (g_axes, change_axes) = plt.subplots(
+        1, 2, figsize=(max(12.0, 2 * panel_width + 3.0), max(6.0, panel_height)))
+    g_norm = conductance_norm(conductances)
+    draw_edges(g_axes, edges, conductances, g_norm, CONDUCTANCE_COLORMAP,
+               [edge_width(g, max_conductance) for g in conductances])
+    below = any(g < g_norm.vmin for g in conductances)
+    add_colorbar(figure, g_axes, g_norm, CONDUCTANCE_COLORMAP,
+                 "edge conductance after the last epoch (S)"
+                 + ("; grey: below the scale (0 S: off)" if below else ""),
+                 extend="min" if below else "neither")
+    g_axes.set_title("conductance (colour and width)", fontsize=10)
+
+    change_norm = colors.Normalize(vmin=-largest_change, vmax=largest_change)
+    change_colormap = plt.get_cmap("RdBu_r")
+    draw_edges(change_axes, edges, gate_changes, change_norm, change_colormap,
+               [CHANGE_EDGE_WIDTH] * len(edges), outline=EDGE_OUTLINE)
+    add_colorbar(figure, change_axes, change_norm, change_colormap,
+                 "gate voltage change, epoch 0 to the last epoch (V)")
+    change_axes.set_title("gate change over the run", fontsize=10)
+
+    for axes in (g_axes, change_axes):
+        draw_wrap_tips(axes, edges)
+        draw_nodes(axes, results["nodes"])
+        style_lattice_axes(axes, rows, cols, has_wraps)
+    handles, _ = change_axes.get_legend_handles_labels()
+    if has_wraps:
+        handles.append(wrap_legend_handle())
+    change_axes.legend(handles=handles, title="nodes", loc="upper left",
+                       bbox_to_anchor=(1.03, 1.0), fontsize=9, borderaxespad=0, handlelength=3)
+    figure.suptitle(run_title(results, f"{rows}\u00d7{cols} lattice after the last epoch"))
     save(figure, out_path)
 
 
 def plot_error_modes(results, modes, out_path):
-    figure, axes = plt.subplots(figsize=(7, 4.2))
+    figure, axes = plt.subplots(figsize=(8.4, 4.2))
     styles = [("train_error_mean", "mean", "#1f77b4"), ("train_error_slope", "slope", "#ff7f0e"),
               ("train_error_curvature", "curvature", "#2ca02c")]
     for column, label, color in styles:
@@ -458,7 +507,9 @@ def plot_error_modes(results, modes, out_path):
     axes.set_xlabel("epoch")
     axes.set_ylabel("|error mode| (V)")
     axes.grid(True, which="both", alpha=0.3)
-    axes.legend(title="training error component")
+    # Outside, on the right: inside, the three curves leave no corner free for long.
+    axes.legend(title="training error\ncomponent", loc="upper left", bbox_to_anchor=(1.02, 1.0),
+                borderaxespad=0)
     axes.set_title(run_title(results, "error modes (orthogonal polynomials on the inputs)"))
     save(figure, out_path)
 
@@ -486,24 +537,61 @@ def plot_boundary(results, boundary_path, samples, out_path):
                                vmin=-bound, vmax=bound)
         axes.contour(grid_x, grid_y, z, levels=[0.0], colors="black", linewidths=1.5)
     else:
-        mesh = axes.pcolormesh(grid_x, grid_y, z, cmap="viridis", shading="nearest")
+        mesh = axes.pcolormesh(grid_x, grid_y, z, cmap=CLASS_COLORMAP, shading="nearest",
+                               vmin=0, vmax=len(outputs) - 1)
     figure.colorbar(mesh, ax=axes).set_label(what)
-    for set_name, marker in (("train", "o"), ("test", "x")):
-        points = [(s[1], s[2]) for s in samples if s[0] == set_name]
-        if not points:
-            continue
-        colors_ = ["#b2182b" if labels[0] > 0 else "#2166ac" for _, labels in points] \
-            if len(outputs) == 1 else [max(range(len(labels)), key=lambda k: labels[k])
-                                      for _, labels in points]
-        axes.scatter([p[0][0] for p in points], [p[0][1] for p in points], c=colors_,
-                     marker=marker, s=28 if marker == "o" else 14,
-                     edgecolors="black" if marker == "o" else None, linewidths=0.6,
-                     label=f"{set_name} points (colour = label)")
+    classes = SampleClasses(len(outputs))
+    for set_name, marker, size in (("train", "o", 30), ("test", "X", 34)):
+        points = [(s[1], classes.of(s[2])) for s in samples if s[0] == set_name]
+        if points:
+            axes.scatter([p[0][0] for p in points], [p[0][1] for p in points],
+                         c=[classes.colors[k] for _, k in points], marker=marker, s=size,
+                         edgecolors="black", linewidths=0.6)
     axes.set_xlabel(f"input {header[0]} (V)")
     axes.set_ylabel(f"input {header[1]} (V)")
-    axes.legend(loc="upper right", fontsize=8)
-    axes.set_title(run_title(results, "decision boundary (learning off; black: O = 0)"))
+    axes.legend(handles=boundary_legend_handles(classes, samples), loc="upper left",
+                bbox_to_anchor=(0.0, -0.13), ncol=2, fontsize=8, borderaxespad=0)
+    boundary = "black: O = 0" if len(outputs) == 1 else "colour: class of the largest output"
+    axes.set_title(run_title(results, f"decision boundary (learning off; {boundary})"),
+                   fontsize=10)
     save(figure, out_path)
+
+
+CLASS_COLORMAP = "viridis"
+
+
+class SampleClasses:
+    """A sample's class from its labels, each class's colour and legend name."""
+
+    def __init__(self, output_count):
+        self.output_count = output_count
+        if output_count == 1:  # the sign of the one label
+            self.colors = ["#2166ac", "#b2182b"]
+            self.names = ["label \u2264 0", "label > 0"]
+        else:  # the largest label, coloured as the mesh colours that class
+            colormap = plt.get_cmap(CLASS_COLORMAP)
+            self.colors = [colors.to_hex(colormap(k / (output_count - 1)))
+                           for k in range(output_count)]
+            self.names = [f"class {k}" for k in range(output_count)]
+
+    def of(self, labels):
+        if self.output_count == 1:
+            return int(labels[0] > 0)
+        return max(range(len(labels)), key=lambda k: labels[k])
+
+
+def boundary_legend_handles(classes, samples):
+    """One entry per class in its own colour, one per point set in its marker shape."""
+    present = {classes.of(s[2]) for s in samples}
+    handles = [Line2D([], [], linestyle="none", marker="o", markersize=7,
+                      markerfacecolor=classes.colors[k], markeredgecolor="black",
+                      label=classes.names[k]) for k in sorted(present)]
+    for set_name, marker in (("train", "o"), ("test", "X")):
+        if any(s[0] == set_name for s in samples):
+            handles.append(Line2D([], [], linestyle="none", marker=marker, markersize=7,
+                                  markerfacecolor="#d0d0d0", markeredgecolor="black",
+                                  label=f"{set_name} points"))
+    return handles
 
 
 def save(figure, path):

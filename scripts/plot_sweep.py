@@ -1,29 +1,31 @@
 #!/usr/bin/python3
 """Plot a sweep directory written by `cllnsim sweep`.
 
-Usage: /usr/bin/python3 scripts/plot_sweep.py SWEEP_DIR [--out FILE] [--by PARAMETER]
+Usage: python3 scripts/plot_sweep.py SWEEP_DIR [--out FILE] [--by PARAMETER]
 
-Reads SWEEP_DIR/sweep.csv and writes FILE (default SWEEP_DIR/sweep.png): one row of panels per
-swept parameter, one panel per metric (final MSE, accuracy, and for classification the fraction
-of repeats that reached accuracy 1), each metric against the parameter: every repeat as a dot,
-the mean over repeats as a line, the spread (min to max) as a band. Test metrics are drawn only
-when they differ from the training ones. Failed points are counted in the panel titles. Also
-prints, per swept parameter, a Markdown table of each value's completed and failed repeats and
-the mean (and min-max) of each metric. --by PARAMETER (a swept parameter, e.g. training.nudge)
-draws one series per value of PARAMETER in every panel, and one table per value.
+Reads SWEEP_DIR/sweep.csv and writes FILE (default SWEEP_DIR/sweep.png), titled with the spec's
+name, the epochs, the number of points and the base config (from SWEEP_DIR/sweep.json): one row of
+panels per swept parameter, one panel per metric (final MSE, accuracy, and for classification the
+fraction of repeats that reached accuracy 1), each metric against the parameter: every repeat as a
+dot, the mean over repeats as a line, the spread (min to max) as a band. Test metrics are drawn
+only when they differ from the training ones. Failed points are counted in the panel titles. Also
+prints, per swept parameter, a Markdown table of each value's completed and failed repeats and the
+mean (and min-max) of each metric. --by PARAMETER (a swept parameter, e.g. training.nudge) draws
+one series per value of PARAMETER in every panel, and one table per value.
 A missing or malformed sweep.csv is reported on stderr with exit status 2.
 """
 
 import argparse
 import csv
+import json
 import math
 import os
 import sys
 from collections import defaultdict
 
-import matplotlib
+import plot_python
 
-matplotlib.use("Agg")
+plot_python.use_matplotlib("plot_sweep.py")  # or restarts under /usr/bin/python3, or exits 2
 
 import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
 
@@ -128,6 +130,8 @@ def plot_panel(axes, series, parameter, metric):
     positive = [x for x in xs if x > 0]
     if len(positive) == len(xs) and max(xs) / min(xs) >= 100:
         axes.set_xscale("log")
+    else:
+        axes.locator_params(axis="x", nbins=5)  # long tick labels (0.0075) would touch
     if metric.endswith("mse"):
         axes.set_yscale("log")
     if metric.endswith("accuracy") or metric == "success":
@@ -163,6 +167,53 @@ def summary_table(rows, parameter, metrics):
     return "\n".join(lines)
 
 
+def read_json(path):
+    """The JSON in `path`, or None when it is missing or unreadable (the title then says less)."""
+    try:
+        with open(path, encoding="utf-8") as stream:
+            return json.load(stream)
+    except (OSError, ValueError):
+        return None
+
+
+def epochs_of_points(record):
+    """Each point's training.epochs: its --set / axis value, else the base config's; None if
+    neither says (the config's default)."""
+    base = read_json(record.get("base", "")) or {}
+    default = (base.get("training") or {}).get("epochs") if isinstance(base, dict) else None
+    epochs = []
+    for overrides in record.get("points", []):
+        value = default
+        for setting in overrides:
+            path, _, text = setting.partition("=")
+            if path == "training.epochs":
+                value = number(text)
+        epochs.append(value)
+    return epochs
+
+
+def sweep_title(sweep_dir):
+    """'SPEC: N epochs, P points' from SWEEP_DIR/sweep.json (the spec file's name, every point's
+    settings); the folder's name stands in for a spec a sweep.json does not name."""
+    record = read_json(os.path.join(sweep_dir, "sweep.json"))
+    record = record if isinstance(record, dict) else {}
+    spec = record.get("spec")
+    name = (os.path.splitext(os.path.basename(spec))[0] if spec
+            else os.path.basename(os.path.normpath(sweep_dir)))
+    parts = []
+    known = sorted({e for e in epochs_of_points(record) if e is not None})
+    if known:
+        low, high = f"{known[0]:g}", f"{known[-1]:g}"
+        parts.append(f"{low} epochs" if low == high else f"{low}\u2013{high} epochs")
+    points = len(record.get("points", []))
+    if points:
+        parts.append(f"{points} points")
+    base = record.get("base")
+    if base:
+        parts.append(f"base {os.path.basename(base)}")
+    return f"sweep {name}" + (": " + ", ".join(parts) if parts else "")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("sweep_dir")
@@ -190,7 +241,7 @@ def main():
         for j, metric in enumerate(metrics):
             plot_panel(grid[i][j], series, parameter, metric)
     grid[0][0].legend(fontsize=7)
-    figure.suptitle(os.path.basename(os.path.normpath(args.sweep_dir)))
+    figure.suptitle(sweep_title(args.sweep_dir))
     figure.tight_layout()
     out = args.out or os.path.join(args.sweep_dir, "sweep.png")
     figure.savefig(out, dpi=110)

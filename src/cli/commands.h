@@ -35,9 +35,10 @@ std::vector<config::Override> overrides_of(const boost::program_options::variabl
 
 std::string version_text();
 
-// Runs scripts/SCRIPT (a plot script) with Debian's /usr/bin/python3 on DIR; returns "" when it
-// succeeded, else why not in one message without a final newline (what it printed on stderr, or
-// that it could not be started).
+// Runs scripts/SCRIPT (a plot script) on DIR with the first of `python3` on the PATH and
+// /usr/bin/python3 that has matplotlib; returns "" when it succeeded, else why not in one message
+// without a final newline (no such Python and what to install, what the script printed on
+// stderr, or that it could not be started).
 std::string run_plot_script(const std::string& script, const std::filesystem::path& dir);
 
 // Ctrl-C and SIGTERM set a flag that stop_requested() reports (a run ends at its next

@@ -81,9 +81,35 @@ std::string version_text() {
          spice::Session::ngspice_version() + ")";
 }
 
+namespace {
+
+// The first of `python3` on the PATH and Debian's /usr/bin/python3 that can import matplotlib
+// (a pyenv or venv python3 often cannot); "" when neither can. Asked once per process.
+const std::string& plot_python() {
+  static const std::string found = [] {
+    for (const std::string candidate : {"python3", "/usr/bin/python3"}) {
+      try {
+        if (io::run_program({candidate, "-c", "import matplotlib"}).exit_code == 0) {
+          return candidate;
+        }
+      } catch (const Error&) {  // not installed: try the next
+      }
+    }
+    return std::string();
+  }();
+  return found;
+}
+
+}  // namespace
+
 std::string run_plot_script(const std::string& script, const std::filesystem::path& dir) {
-  // Debian's interpreter has matplotlib; see README "Python on these machines".
-  const std::string python = "/usr/bin/python3";
+  const std::string& python = plot_python();
+  if (python.empty()) {
+    return "no python3 with matplotlib found (tried python3 on the PATH and /usr/bin/python3); "
+           "install python3-matplotlib (apt-get install python3-matplotlib, or scripts/setup.sh), "
+           "then run python3 scripts/" +
+           script + " " + dir.string();
+  }
   try {
     const io::ProgramResult result =
         io::run_program({python, std::string(CLLNSIM_SCRIPTS_DIR) + "/" + script, dir.string()});

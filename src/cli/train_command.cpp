@@ -20,10 +20,12 @@ namespace cllnsim::cli {
 namespace {
 
 const char* const kTrainUsage =
-    "usage: cllnsim train CONFIG [--out DIR] [--set PATH=VALUE]... [--quiet]\n"
-    "       cllnsim train --resume DIR [--quiet]\n"
+    "usage: cllnsim train CONFIG [--out DIR] [--set PATH=VALUE]... [--no-plots] [--quiet]\n"
+    "       cllnsim train --resume DIR [--no-plots] [--quiet]\n"
     "Trains and evaluates the network CONFIG describes, inside libngspice, and writes the run\n"
-    "directory (results.json, history.csv, gates.csv, netlist.cir, checkpoint.json).\n"
+    "directory (results.json, history.csv, gates.csv, netlist.cir, checkpoint.json), then its\n"
+    "plots (scripts/plot_run.py: learning_curve.png, gates.png, network.png, ...; a warning,\n"
+    "not a failure, when no python3 with matplotlib is found).\n"
     "--resume continues a run that was killed, interrupted or failed from its last checkpoint.\n";
 
 std::string accuracy_text(const protocol::Metrics& metrics) {
@@ -59,6 +61,17 @@ protocol::Experiment resumed_experiment(const std::filesystem::path& dir,
                                          results::checkpoint_path(dir).string() + " (config)"));
 }
 
+// After a successful run: scripts/plot_run.py draws the run's PNGs into it. A plot that cannot
+// be drawn is a warning: the run itself succeeded.
+void draw_plots(const std::filesystem::path& dir) {
+  const std::string complaint = run_plot_script("plot_run.py", dir);
+  if (complaint.empty()) {
+    std::cout << "  plots: " << dir.string() << "/*.png\n";
+  } else {
+    std::cerr << "cllnsim: warning: " << dir.string() << ": no plots: " << complaint << "\n";
+  }
+}
+
 }  // namespace
 
 int train_command(const std::vector<std::string>& args) {
@@ -67,6 +80,7 @@ int train_command(const std::vector<std::string>& args) {
                         "run directory (default runs/<name>-<timestamp>)")(
       "resume", po::value<std::string>(),
       "continue the run in DIR from its last checkpoint (no CONFIG, --set or --out)")(
+      "no-plots", "do not draw the run's plots at the end")("no-plot", "same as --no-plots")(
       "quiet,q", "no progress on stderr");
   const auto parsed = parse_command_line(args, options, kTrainUsage, true);
   if (!parsed) return 0;
@@ -94,6 +108,9 @@ int train_command(const std::vector<std::string>& args) {
   // Everything was checked above (exit 2, nothing written); the simulation runs in a child.
   if (const std::optional<ChildEnd> ended = fork_supervised()) {
     const int code = ended->exit_code;
+    if (ended->signal == 0 && code == 0 && !vm.count("no-plots") && !vm.count("no-plot")) {
+      draw_plots(out);
+    }
     if (ended->signal == 0 && (code == 0 || code == 2 || code == 3 || code == 130)) return code;
     const std::string what = "the simulation process " + describe(*ended) +
                              " before the run ended (a crash inside libngspice, or killed)";

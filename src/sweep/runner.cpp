@@ -133,14 +133,18 @@ Sweep::Sweep(Spec spec, fs::path out, fs::path binary)
   io::ensure_directory(out_ / "points");
   const json expected = identity(spec_, points_);
   const fs::path record = out_ / "sweep.json";
-  if (const auto existing = read_json(record)) {
+  if (auto existing = read_json(record)) {
+    // Which file named the sweep is a note for the plot, not part of what must match.
+    if (existing->is_object()) existing->erase("spec");
     if (*existing != expected) {
       throw input_error(out_.string() +
                         " holds a different sweep (its sweep.json lists other "
                         "points or another base config); choose another --out");
     }
   } else {
-    io::write_json_atomically(record, expected);
+    json written = expected;
+    written["spec"] = spec_.file.string();
+    io::write_json_atomically(record, written);
   }
 }
 
@@ -172,8 +176,9 @@ int Sweep::spawn(std::size_t index) const {
   const fs::path dir = working_directory(index);
   fs::remove_all(dir);
   io::ensure_directory(dir);
-  std::vector<std::string> words{binary_.string(), "train",      spec_.base.string(),
-                                 "--out",          dir.string(), "--quiet"};
+  // No plots per point: a sweep's picture is sweep.png; `plot_run.py` draws a point on demand.
+  std::vector<std::string> words{binary_.string(), "train",   spec_.base.string(), "--out",
+                                 dir.string(),     "--quiet", "--no-plots"};
   for (const auto& o : point.overrides) {
     words.push_back("--set");
     words.push_back(o.path + "=" + o.value);

@@ -114,15 +114,11 @@ class LongRun : public ::testing::Test {
 
   // A small XOR run: 12 epochs, a checkpoint every 3, about a second.
   std::vector<std::string> xor_args(const fs::path& out) const {
-    return {"train",
-            std::string(CLLNSIM_SOURCE_DIR) + "/configs/xor.json",
-            "--quiet",
-            "--out",
-            out.string(),
-            "--set",
-            "training.epochs=12",
-            "--set",
-            "checkpoint.every_epochs=3"};
+    return {"train",   std::string(CLLNSIM_SOURCE_DIR) + "/configs/xor.json",
+            "--quiet", "--no-plots",
+            "--out",   out.string(),
+            "--set",   "training.epochs=12",
+            "--set",   "checkpoint.every_epochs=3"};
   }
 
   // Waits until `run` holds a checkpoint of epoch >= `epoch` (or 60 s have passed).
@@ -217,8 +213,9 @@ TEST_F(LongRun, CrashOfTheSimulationProcessKeepsTheCheckpointAndSaysCrashed) {
 std::vector<std::string> xor_with_test_edge(const fs::path& out, const std::string& file,
                                             const std::string& subckt,
                                             const std::vector<std::string>& settings) {
-  std::vector<std::string> args{"train", std::string(CLLNSIM_SOURCE_DIR) + "/configs/xor.json",
-                                "--quiet", "--out", out.string()};
+  std::vector<std::string> args{"train",   std::string(CLLNSIM_SOURCE_DIR) + "/configs/xor.json",
+                                "--quiet", "--no-plots",
+                                "--out",   out.string()};
   std::vector<std::string> all{"network.edge.file=" + std::string(CLLNSIM_SOURCE_DIR) +
                                    "/tests/integration/edges/" + file + ".sub",
                                "network.edge.subckt=" + subckt, "network.edge.params={}",

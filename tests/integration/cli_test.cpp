@@ -59,10 +59,11 @@ class CliTest : public ::testing::Test {
     return config_path();
   }
 
-  // `cllnsim train CONFIG --out <tmp>/run --quiet [extra...]`
+  // `cllnsim train CONFIG --out <tmp>/run --quiet --no-plots [extra...]`
   CliResult train(const json& config, std::vector<std::string> extra = {}) const {
-    std::vector<std::string> args{"train", write_config(config).string(), "--out",
-                                  run_dir().string(), "--quiet"};
+    std::vector<std::string> args{"train",   write_config(config).string(),
+                                  "--out",   run_dir().string(),
+                                  "--quiet", "--no-plots"};
     args.insert(args.end(), extra.begin(), extra.end());
     return run_cli(args);
   }

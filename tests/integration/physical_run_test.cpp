@@ -33,8 +33,8 @@ std::vector<double> FinalGates(const fs::path& run, bool last_row = true) {
 }
 
 CliResult Train(const fs::path& out, std::vector<std::string> settings) {
-  std::vector<std::string> args{
-      "train", kConfig, "--out", out.string(), "--quiet", "--set", "training.epochs=2"};
+  std::vector<std::string> args{"train",   kConfig,      "--out", out.string(),
+                                "--quiet", "--no-plots", "--set", "training.epochs=2"};
   for (auto& setting : settings) {
     args.push_back("--set");
     args.push_back(setting);

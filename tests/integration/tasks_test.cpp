@@ -43,9 +43,10 @@ class TasksTest : public ::testing::Test {
  protected:
   fs::path run_dir() const { return tmp_.path() / "run"; }
 
-  // `cllnsim train CONFIG --out <tmp>/run --quiet --set ...`; expects success.
+  // `cllnsim train CONFIG --out <tmp>/run --quiet --no-plots --set ...`; expects success.
   json train(const fs::path& config, const std::vector<std::string>& settings) const {
-    std::vector<std::string> args{"train", config.string(), "--out", run_dir().string(), "--quiet"};
+    std::vector<std::string> args{"train",   config.string(), "--out", run_dir().string(),
+                                  "--quiet", "--no-plots"};
     for (const auto& setting : settings) args.insert(args.end(), {"--set", setting});
     const CliResult result = run_cli(args);
     EXPECT_EQ(result.exit_code, 0) << result.err;

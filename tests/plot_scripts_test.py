@@ -1,0 +1,194 @@
+"""Checks of the plot scripts' pictures on small made-up data, one per defect of issue 19 that
+should not come back: network.png's edges visible and its two output nodes told apart, the rule
+map's scatter colours spread, the error-modes legend off the data, the boundary legend in each
+class's colour, sweep.png's title; and the scripts' one-line error without matplotlib.
+
+usage: python3 tests/plot_scripts_test.py (any python3: the scripts find one with matplotlib)
+"""
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SCRIPTS = os.path.join(REPO, "scripts")
+sys.path.insert(0, SCRIPTS)
+sys.dont_write_bytecode = True  # no __pycache__ in scripts/
+
+import plot_python  # noqa: E402
+
+plot_python.use_matplotlib("plot_scripts_test.py")
+
+import plot_characterize  # noqa: E402
+import plot_run  # noqa: E402
+import plot_sweep  # noqa: E402
+from matplotlib import colors  # noqa: E402
+
+
+def luminance(color):
+    r, g, b, _ = colors.to_rgba(color)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+class Captured:
+    """Stands in for plot_run.save: keeps the figure instead of writing it."""
+
+    def __init__(self):
+        self.figures = []
+
+    def __call__(self, figure, path):
+        figure.canvas.draw()
+        self.figures.append(figure)
+
+
+def node(name, row, col, role):
+    return {"name": name, "row": row, "col": col, "role": role}
+
+
+def edge(a, b, conductance):
+    return {"a": a, "b": b, "wraps": False, "conductance": conductance}
+
+
+# A 2x2 lattice with a differential output "out": one edge off (0 S), one strong.
+RESULTS = {
+    "name": "tiny", "status": "completed", "rows": 2, "cols": 2,
+    "nodes": [node("x", 0, 0, "input"), node("rail", 0, 1, "rail"),
+              node("out", 1, 0, "output_plus"), node("out", 1, 1, "output_minus")],
+    "edges": [edge((0, 0), (0, 1), 1e-3), edge((0, 0), (1, 0), 0.0),
+              edge((0, 1), (1, 1), 2e-5), edge((1, 0), (1, 1), 4e-4)],
+}
+
+
+class PlotRunTest(unittest.TestCase):
+    def setUp(self):
+        self.saved = plot_run.save
+        self.captured = plot_run.save = Captured()
+
+    def tearDown(self):
+        plot_run.save = self.saved
+
+    def test_network_edges_dark_when_conductive_and_outputs_told_apart(self):
+        gates = [[1.0, 1.0, 1.0, 1.0], [1.5, 0.2, 1.0, 1.2]]
+        plot_run.plot_network(RESULTS, gates, "network.png")
+        figure = self.captured.figures[0]
+        g_axes = figure.axes[0]
+        lines = g_axes.collections[0]  # the solid edges, in RESULTS' order
+        faces = lines.get_colors()
+        strongest = faces[0]
+        self.assertLess(luminance(strongest), 0.35, "the most conductive edge is not dark")
+        self.assertGreater(luminance(g_axes.get_facecolor()) - luminance(strongest), 0.5)
+        for color in faces:  # an edge at 0 S is still drawn, not transparent
+            self.assertGreater(colors.to_rgba(color)[3], 0.5)
+        labels = [t.get_text() for t in g_axes.texts]
+        self.assertIn("out +", labels)
+        self.assertIn("out \u2212", labels)
+        self.assertEqual(len(labels), len(set(labels)), labels)
+        colorbar_labels = [c.get_xlabel() for a in figure.axes for c in a.child_axes]
+        self.assertTrue(any("(S)" in label for label in colorbar_labels), colorbar_labels)
+        self.assertTrue(any("(V)" in label for label in colorbar_labels), colorbar_labels)
+
+    def test_single_ended_output_named_plainly(self):
+        results = dict(RESULTS, nodes=RESULTS["nodes"][:3])
+        plot_run.plot_network(results, [[1.0] * 4, [1.1] * 4], "network.png")
+        labels = [t.get_text() for t in self.captured.figures[0].axes[0].texts]
+        self.assertIn("out", labels)
+
+    def test_error_modes_legend_covers_no_data(self):
+        epochs = list(range(40))
+        modes = {"epoch": epochs,
+                 "train_error_mean": [10 ** (-1 - e / 10) for e in epochs],
+                 "train_error_slope": [10 ** (-1 - e / 20) for e in epochs],
+                 "train_error_curvature": [1e-2 for _ in epochs]}
+        plot_run.plot_error_modes(RESULTS, modes, "error_modes.png")
+        axes = self.captured.figures[0].axes[0]
+        box = axes.get_legend().get_window_extent()
+        for line in axes.get_lines():
+            for x, y in axes.transData.transform(line.get_xydata()):
+                self.assertFalse(box.contains(x, y), f"the legend covers {line.get_label()}")
+
+    def test_boundary_legend_shows_each_class_in_its_colour(self):
+        with tempfile.TemporaryDirectory() as folder:
+            path = os.path.join(folder, "boundary.csv")
+            with open(path, "w") as stream:
+                stream.write("x1,x2,out\n")
+                for x in (0.0, 0.2, 0.4):
+                    for y in (0.0, 0.2, 0.4):
+                        stream.write(f"{x},{y},{x + y - 0.4}\n")
+            samples = [("train", [0.0, 0.0], [-0.05]), ("train", [0.4, 0.4], [0.05]),
+                       ("test", [0.1, 0.0], [-0.05]), ("test", [0.4, 0.3], [0.05])]
+            plot_run.plot_boundary(RESULTS, path, samples, os.path.join(folder, "b.png"))
+        axes = self.captured.figures[0].axes[0]
+        handles = axes.get_legend().legend_handles if hasattr(
+            axes.get_legend(), "legend_handles") else axes.get_legend().legendHandles
+        by_label = {h.get_label(): colors.to_hex(h.get_markerfacecolor()) for h in handles}
+        classes = plot_run.SampleClasses(1)
+        self.assertEqual(by_label[classes.names[0]], classes.colors[0])
+        self.assertEqual(by_label[classes.names[1]], classes.colors[1])
+        self.assertNotEqual(classes.colors[0], classes.colors[1])
+        drawn = {colors.to_hex(c) for s in axes.collections[-2:] for c in s.get_facecolors()}
+        self.assertEqual(drawn, set(classes.colors))
+
+    def test_several_classes_coloured_as_the_mesh(self):
+        classes = plot_run.SampleClasses(3)
+        self.assertEqual(len(set(classes.colors)), 3)
+        self.assertEqual(classes.of([0.0, 0.3, 0.1]), 1)
+
+
+class PlotCharacterizeTest(unittest.TestCase):
+    def test_scatter_colours_spread_and_centred(self):
+        rows = []
+        for k in range(50):  # small departures, one huge outlier, many overlapping points
+            contrast = (k % 10 - 5) * 0.01
+            difference = 1e3 * ((k % 7) - 3) + (1e6 if k == 0 else 0)
+            rows.append({"contrast_v2": contrast, "rate_volts_per_second": 1e7 * contrast,
+                         "difference_volts_per_second": difference})
+        figure, axes = plot_characterize.plt.subplots()
+        plot_characterize.draw_every_point(figure, axes, rows, 1e7)
+        figure.canvas.draw()
+        points = axes.collections[0]
+        norm = points.norm
+        self.assertAlmostEqual(norm.vmin, -norm.vmax)
+        self.assertLess(norm.vmax, 1e5, "one outlier set the colour scale")
+        self.assertGreaterEqual(len({tuple(c) for c in points.get_facecolors()}), 5)
+
+
+class PlotSweepTest(unittest.TestCase):
+    def test_title_names_spec_and_epochs(self):
+        with tempfile.TemporaryDirectory() as folder:
+            base = os.path.join(folder, "base.json")
+            with open(base, "w") as stream:
+                json.dump({"training": {"epochs": 200}}, stream)
+            with open(os.path.join(folder, "sweep.json"), "w") as stream:
+                json.dump({"spec": "configs/sweeps/noise_xor.json", "base": base,
+                           "points": [["training.epochs=60", "seed=1"],
+                                      ["training.epochs=60", "seed=2"]]}, stream)
+            title = plot_sweep.sweep_title(folder)
+            self.assertIn("noise_xor", title)
+            self.assertIn("60 epochs", title)
+            self.assertIn("2 points", title)
+            with open(os.path.join(folder, "sweep.json"), "w") as stream:
+                json.dump({"base": base, "points": [["seed=1"]]}, stream)
+            self.assertIn("200 epochs", plot_sweep.sweep_title(folder))
+
+
+class NoMatplotlibTest(unittest.TestCase):
+    def test_one_line_error_and_exit_2(self):
+        with tempfile.TemporaryDirectory() as folder:
+            os.makedirs(os.path.join(folder, "matplotlib"))
+            with open(os.path.join(folder, "matplotlib", "__init__.py"), "w") as stream:
+                stream.write("raise ImportError('no matplotlib here (test)')\n")
+            environment = dict(os.environ, PYTHONPATH=folder, PYTHONDONTWRITEBYTECODE="1")
+            environment.pop(plot_python.RESTARTED, None)
+            for script in ("plot_run.py", "plot_sweep.py", "plot_characterize.py"):
+                done = subprocess.run([sys.executable, os.path.join(SCRIPTS, script), folder],
+                                      env=environment, capture_output=True, text=True)
+                self.assertEqual(done.returncode, 2, done.stderr)
+                self.assertEqual(len(done.stderr.splitlines()), 1, done.stderr)
+                self.assertIn("python3-matplotlib", done.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()
