@@ -23,7 +23,11 @@ const char* const kCharacterizeUsage =
     "Measures an edge's learning-rule map on a single-edge bench in ngspice: the gate's rate of\n"
     "change over a grid of free and clamped drops, common-mode and gate voltages, with learning\n"
     "on and off, compared with the ideal rule. Writes rule_map.csv, report.json and\n"
-    "rule_map.png into DIR. Exit code 1 when the edge fails the config's `spec`.\n";
+    "rule_map.png into DIR. Exit code 1 when the edge fails the config's `spec`.\n"
+    "examples (from the repository's root):\n"
+    "  build/cllnsim characterize configs/edges/nmos_rule.json --out runs/char-nmos_rule\n"
+    "  build/cllnsim characterize configs/edges/nmos_rule.json --out runs/char-coarse\n"
+    "      --set grid.drop_volts.count=5 --no-plot --quiet\n";
 
 void print_summary(const characterize::BenchConfig& config,
                    const characterize::Characterization& result) {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "config/config.h"
+#include "core/error.h"
 #include "protocol/experiment.h"
 
 namespace cllnsim::cli {
@@ -25,6 +26,10 @@ std::optional<boost::program_options::variables_map> parse_command_line(
     const std::vector<std::string>& args,
     const boost::program_options::options_description& options, const std::string& usage,
     bool config_optional = false);
+
+// The error for a command line without CONFIG: the command's whole synopsis (the "usage:"
+// lines of `usage` and the lines continuing them).
+Error missing_config(const std::string& usage);
 
 // Reads and checks everything the parsed command line's CONFIG and --set describe.
 protocol::Experiment prepare_experiment(const boost::program_options::variables_map& vm);

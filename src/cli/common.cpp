@@ -1,5 +1,6 @@
 #include <csignal>
 #include <iostream>
+#include <sstream>
 
 #include "cli/commands.h"
 #include "core/error.h"
@@ -54,9 +55,20 @@ std::optional<po::variables_map> parse_command_line(const std::vector<std::strin
     return std::nullopt;
   }
   if (!vm.count("config") && !config_optional) {
-    throw input_error("no CONFIG given (" + usage.substr(0, usage.find('\n')) + ")");
+    throw missing_config(usage);
   }
   return vm;
+}
+
+Error missing_config(const std::string& usage) {
+  std::string synopsis;
+  std::istringstream lines(usage);
+  for (std::string line; std::getline(lines, line);) {
+    // "usage: " and the lines under it are aligned at column 7.
+    if (!line.starts_with("usage: ") && !(line.starts_with("       ") && !synopsis.empty())) break;
+    synopsis += "\n  " + line.substr(7);
+  }
+  return input_error("no CONFIG given; expected:" + synopsis);
 }
 
 protocol::Experiment prepare_experiment(const po::variables_map& vm) {

@@ -17,7 +17,10 @@ namespace {
 const char* const kNetlistUsage =
     "usage: cllnsim netlist CONFIG [-o FILE] [--set PATH=VALUE]...\n"
     "Writes the standalone netlist of the run CONFIG describes: the whole training schedule as\n"
-    "PWL sources, so `ngspice -b FILE` replays the run and prints the final gate voltages.\n";
+    "PWL sources, so `ngspice -b FILE` replays the run and prints the final gate voltages.\n"
+    "examples (from the repository's root):\n"
+    "  build/cllnsim netlist configs/xor.json -o runs/xor-2.cir --set training.epochs=2\n"
+    "  ngspice -b runs/xor-2.cir\n";
 
 }  // namespace
 
@@ -36,7 +39,9 @@ int netlist_command(const std::vector<std::string>& args) {
   std::string text;
   for (const auto& line : netlist.lines) text += line + "\n";
   if (vm.count("output")) {
-    io::write_file_atomically(vm["output"].as<std::string>(), text);
+    const std::filesystem::path file = vm["output"].as<std::string>();
+    if (file.has_parent_path()) io::ensure_directory(file.parent_path());
+    io::write_file_atomically(file, text);
   } else {
     std::cout << text;
   }

@@ -35,7 +35,16 @@ const char* const kSweepUsage =
     "several arrays when the points outnumber the cluster's MaxArraySize;\n"
     "--collect merges the finished points into DIR/sweep.csv and lists the missing ones.\n"
     "Exit codes: 0 every point completed; 1 some point failed (see DIR/sweep.csv); 2 bad spec\n"
-    "or command line; 130 interrupted. With --point K: point K's own exit code.\n";
+    "or command line; 130 interrupted. With --point K: point K's own exit code.\n"
+    "examples (from the repository's root):\n"
+    "  build/cllnsim sweep configs/sweeps/damage_xor.json --out runs/damage-2 --list\n"
+    "      --set training.epochs=2\n"
+    "  build/cllnsim sweep configs/sweeps/damage_xor.json --out runs/damage-2 --jobs 2\n"
+    "      --set training.epochs=2\n"
+    "  build/cllnsim sweep configs/sweeps/damage_xor.json --out runs/damage-2 --collect\n"
+    "      --set training.epochs=2\n"
+    "  build/cllnsim sweep configs/sweeps/damage_xor.json --out runs/damage-2-slurm --slurm\n"
+    "      --dry-run --set training.epochs=2\n";
 
 void print_progress(const sweep::Progress& p, bool terminal) {
   std::fprintf(

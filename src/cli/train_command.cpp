@@ -26,7 +26,11 @@ const char* const kTrainUsage =
     "directory (results.json, history.csv, gates.csv, netlist.cir, checkpoint.json), then its\n"
     "plots (scripts/plot_run.py: learning_curve.png, gates.png, network.png, ...; a warning,\n"
     "not a failure, when no python3 with matplotlib is found).\n"
-    "--resume continues a run that was killed, interrupted or failed from its last checkpoint.\n";
+    "--resume continues a run that was killed, interrupted or failed from its last checkpoint.\n"
+    "examples (from the repository's root):\n"
+    "  build/cllnsim train configs/xor.json --out runs/xor-20 --set training.epochs=20\n"
+    "  build/cllnsim train configs/regression.json --out runs/regression-seed2 --set seed=2\n"
+    "      --set training.epochs=10 --no-plots --quiet\n";
 
 std::string accuracy_text(const protocol::Metrics& metrics) {
   return metrics.accuracy ? io::format_number(*metrics.accuracy) : "n/a";
@@ -96,7 +100,7 @@ int train_command(const std::vector<std::string>& args) {
     out = vm["resume"].as<std::string>();
     resume = results::read_resumable(out);
   } else if (!vm.count("config")) {
-    throw input_error("no CONFIG given (" + std::string(kTrainUsage).substr(0, 60) + "...)");
+    throw missing_config(kTrainUsage);
   }
   const protocol::Experiment experiment =
       resume ? resumed_experiment(out, *resume) : prepare_experiment(vm);

@@ -226,11 +226,23 @@ TEST(CliCommandLine, UnknownCommandIsRejected) {
   EXPECT_EQ(std::count(result.err.begin(), result.err.end(), '\n'), 1) << result.err;
 }
 
-TEST(CliCommandLine, TrainWithoutConfigIsRejected) {
-  const CliResult result = run_cli({"train"});
-  EXPECT_EQ(result.exit_code, 2);
-  EXPECT_NE(result.err.find("no CONFIG"), std::string::npos) << result.err;
-  EXPECT_EQ(std::count(result.err.begin(), result.err.end(), '\n'), 1) << result.err;
+// The whole synopsis, not its first line cut short.
+TEST(CliCommandLine, ACommandWithoutConfigIsRejectedWithItsWholeSynopsis) {
+  const CliResult train = run_cli({"train"});
+  EXPECT_EQ(train.exit_code, 2);
+  EXPECT_EQ(train.err,
+            "cllnsim: error: no CONFIG given; expected:\n"
+            "  cllnsim train CONFIG [--out DIR] [--set PATH=VALUE]... [--no-plots] [--quiet]\n"
+            "  cllnsim train --resume DIR [--no-plots] [--quiet]\n");
+  const CliResult sweep = run_cli({"sweep"});
+  EXPECT_EQ(sweep.exit_code, 2);
+  EXPECT_NE(sweep.err.find("\n  cllnsim sweep SPEC --out DIR --slurm [--partition P]"),
+            std::string::npos)
+      << sweep.err;
+  EXPECT_NE(sweep.err.find("\n                [--max-concurrent N] [--template FILE] [--dry-run]\n"
+                           "  cllnsim sweep SPEC --out DIR --collect [--no-plot]\n"),
+            std::string::npos)
+      << sweep.err;
 }
 
 TEST(CliCommandLine, VersionPrintsCllnsimAndLibngspiceVersions) {
