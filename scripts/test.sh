@@ -6,9 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-scripts/setup.sh
+scripts/setup.sh --for-tests
 # The benchmark's quasi-static reference too (bench/), so a change in src/ that breaks it fails here.
-cmake -S . -B build -DCLLNSIM_BENCH=ON >/dev/null
+cmake -S . -B build -DCLLNSIM_BENCH=ON -DCLLNSIM_TESTS=ON >/dev/null
 cmake --build build -j"$(nproc)"
 
 echo "== formatting (clang-format, .clang-format)"
@@ -18,7 +18,7 @@ echo "== tests"
 ctest --test-dir build --output-on-failure -j"$(nproc)"
 
 echo "== tests, sanitizer build (ASan + UBSan)"
-cmake -S . -B build-sanitize -DCMAKE_BUILD_TYPE=Debug -DCLLNSIM_SANITIZE=ON
+cmake -S . -B build-sanitize -DCMAKE_BUILD_TYPE=Debug -DCLLNSIM_SANITIZE=ON -DCLLNSIM_TESTS=ON
 cmake --build build-sanitize -j"$(nproc)"
 # libngspice keeps allocations until process exit by design; only its leaks are suppressed.
 export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0"
