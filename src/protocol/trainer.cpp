@@ -145,6 +145,7 @@ class Run {
         last_epoch_(last_epoch),
         final_train_(start.train),
         final_test_(start.test) {
+    if (start.epoch >= 0) last_train_ = start.train;
     const std::size_t edges = network.edges().size();
     for (std::size_t e = 0; e < edges; ++e) {
       observed_.push_back(netlist::gate_node(static_cast<int>(e)));
@@ -180,6 +181,22 @@ class Run {
     state.wall_seconds =
         finished_.empty() ? start.wall_seconds : finished_.back().record.wall_seconds;
     return state;
+  }
+
+  // Where the run is after its accepted point at `time`: all of Progress but the time points
+  // and the wall clock, which are the caller's.
+  Progress progress(double time) const {
+    const EpochPlan& plan = window_.current();
+    const double begin = schedule_.epoch_start(plan.epoch);
+    const double length = plan.end - begin;
+    const double fraction = length > 0 ? std::clamp((time - begin) / length, 0.0, 1.0) : 1.0;
+    Progress progress;
+    progress.epochs_done = std::max(0.0, plan.epoch - 1 + fraction);
+    progress.epochs = schedule_.epochs();
+    progress.time = time;
+    progress.stop_time = schedule_.stop_time();
+    progress.train = last_train_;
+    return progress;
   }
 
   // Where the simulation was when it failed, e.g. "last accepted time point at simulated time
@@ -257,6 +274,7 @@ class Run {
       record.test = data_.test_is_train ? record.train : score(data_, data_.test, test_outputs_);
       final_train_ = record.train;
       final_test_ = record.test;
+      last_train_ = record.train;
     }
     finished_.push_back(
         {record, gates_, plan.evaluated ? train_outputs_ : std::vector<std::vector<double>>{}});
@@ -284,6 +302,7 @@ class Run {
   std::vector<double> gates_;
   std::vector<std::vector<double>> train_outputs_, test_outputs_;
   Metrics final_train_, final_test_;
+  std::optional<Metrics> last_train_;  // for Progress: none before the first evaluation
 };
 
 // The node names ngspice's messages point at (`trouble with node "g3"` after a collapsed time
@@ -312,7 +331,8 @@ RunState simulate_segment(const config::Config& config, const network::Network& 
                           const netlist::EdgeDefinition& edge, const tasks::Dataset& data,
                           const Schedule& schedule, spice::Session& session, TrainingClock& clock,
                           const RunState& start, int last_epoch,
-                          std::vector<FinishedEpoch>& finished) {
+                          std::vector<FinishedEpoch>& finished,
+                          const std::function<void(const Progress&)>& on_progress) {
   const netlist::Netlist netlist = netlist::generate(config, network, edge, start.gates);
   session.load(netlist.lines);
   clock.start();
@@ -343,8 +363,16 @@ RunState simulate_segment(const config::Config& config, const network::Network& 
     return corner - offset;
   };
   request.observed = run.observed();
+  std::size_t points = 0;
   request.on_point = [&](double time, std::span<const double> values) {
     run.on_point(offset + time, values);
+    ++points;
+    if (on_progress) {
+      Progress progress = run.progress(offset + time);
+      progress.time_points = start.time_points + points;
+      progress.wall_seconds = clock.seconds();
+      on_progress(progress);
+    }
   };
   spice::TransientStats stats;
   try {
@@ -440,7 +468,8 @@ TrainingSummary train(const config::Config& config, const network::Network& netw
                       const std::function<void(const EpochRecord&)>& on_epoch,
                       const std::function<void(const std::vector<std::string>&)>& on_netlist,
                       const std::optional<RunState>& resume_from,
-                      const std::function<void(const RunState&)>& on_checkpoint) {
+                      const std::function<void(const RunState&)>& on_checkpoint,
+                      const std::function<void(const Progress&)>& on_progress) {
   TrainingSummary summary;
   summary.initial_gates = initial_gates(config, network.edges().size());
   if (on_netlist) {
@@ -461,7 +490,7 @@ TrainingSummary train(const config::Config& config, const network::Network& netw
     RunState next;
     with_one_retry(config, epochs, state.retries, [&](const config::Config& attempt_config) {
       next = simulate_segment(attempt_config, network, edge, data, schedule, session, clock, state,
-                              last_epoch, finished);
+                              last_epoch, finished, on_progress);
     });
     state = std::move(next);
     simulated = true;

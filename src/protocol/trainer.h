@@ -37,6 +37,22 @@ struct EpochRecord {
   std::span<const std::vector<double>> train_outputs;
 };
 
+// Where a running training is, reported at every accepted time point from inside the transient,
+// for progress displays (numbers only: rendering is the command line's). libngspice runs `tran`
+// synchronously, so the reports arrive on the thread that called train(); keep the receiver
+// cheap, it runs as often as ngspice accepts a time point.
+struct Progress {
+  // Epochs completed plus the fraction (in simulated time) of the one being simulated:
+  // 0 .. epochs (epoch 0, the evaluation before training, counts as nothing).
+  double epochs_done = 0.0;
+  int epochs = 0;
+  double time = 0.0;             // simulated seconds of the run reached
+  double stop_time = 0.0;        // simulated seconds at the run's end
+  std::size_t time_points = 0;   // accepted time points so far, a resumed run's earlier included
+  double wall_seconds = 0.0;     // as EpochRecord::wall_seconds
+  std::optional<Metrics> train;  // the last evaluation's training metrics, once there is one
+};
+
 struct TrainingSummary {
   Metrics train;
   Metrics test;
@@ -91,12 +107,15 @@ void with_one_retry(const config::Config& config, const std::string& what,
 // reach `on_epoch` when it has succeeded, then its end state reaches `on_checkpoint`. A failed
 // segment is retried once with simulator.retry_options added to the options (noted in
 // RunState::retries); a second failure throws simulation_error saying when and where.
+// `on_progress` receives a Progress at every accepted time point (also of a segment that then
+// fails and is retried).
 TrainingSummary train(const config::Config& config, const network::Network& network,
                       const netlist::EdgeDefinition& edge, const tasks::Dataset& data,
                       spice::Session& session,
                       const std::function<void(const EpochRecord&)>& on_epoch,
                       const std::function<void(const std::vector<std::string>&)>& on_netlist,
                       const std::optional<RunState>& resume_from = std::nullopt,
-                      const std::function<void(const RunState&)>& on_checkpoint = {});
+                      const std::function<void(const RunState&)>& on_checkpoint = {},
+                      const std::function<void(const Progress&)>& on_progress = {});
 
 }  // namespace cllnsim::protocol

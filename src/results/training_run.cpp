@@ -106,9 +106,10 @@ int record_crash(const protocol::Experiment& experiment, const std::filesystem::
 
 TrainingOutcome run_training(const protocol::Experiment& experiment,
                              const std::filesystem::path& run_directory,
-                             const std::function<void(const protocol::EpochRecord&)>& progress,
+                             const std::function<void(const protocol::EpochRecord&)>& on_epoch,
                              const std::function<bool()>& stop_requested,
-                             const std::optional<Checkpoint>& resume) {
+                             const std::optional<Checkpoint>& resume,
+                             const std::function<void(const protocol::Progress&)>& on_progress) {
   if (!resume && std::filesystem::exists(run_directory / "results.json")) {
     throw input_error(run_directory.string() +
                       " already holds a run (results.json); choose another --out");
@@ -143,7 +144,7 @@ TrainingOutcome run_training(const protocol::Experiment& experiment,
         experiment.config, experiment.network, experiment.edge, experiment.data, session,
         [&](const protocol::EpochRecord& record) {
           directory.record_epoch(record);
-          if (progress) progress(record);
+          if (on_epoch) on_epoch(record);
         },
         [&](const std::vector<std::string>& netlist) { directory.write_netlist(netlist); },
         resume ? std::optional<protocol::RunState>(resume->state) : std::nullopt,
@@ -163,7 +164,8 @@ TrainingOutcome run_training(const protocol::Experiment& experiment,
                          state.epoch, run_directory.c_str(), run_directory.c_str());
             std::_Exit(kInterruptedExitCode);
           }
-        });
+        },
+        on_progress);
     const InferencePlan plan = plan_inference(experiment);
     protocol::with_one_retry(experiment.config, "the inference measurement",
                              outcome.summary.retries, [&](const config::Config& attempt_config) {

@@ -29,12 +29,15 @@ inline constexpr int kInterruptedExitCode = 130;
 // stays). `stop_requested` is asked after every checkpoint: when it says yes, the run directory
 // is completed with "status": "interrupted" and the history so far, and the process exits with
 // kInterruptedExitCode. With `resume`, the run continues from that checkpoint of
-// `run_directory` (see read_resumable).
-TrainingOutcome run_training(const protocol::Experiment& experiment,
-                             const std::filesystem::path& run_directory,
-                             const std::function<void(const protocol::EpochRecord&)>& progress,
-                             const std::function<bool()>& stop_requested = {},
-                             const std::optional<Checkpoint>& resume = std::nullopt);
+// `run_directory` (see read_resumable). `on_epoch` receives each epoch's record once its segment
+// has succeeded; `on_progress`, the trainer's reports from inside the transient (see
+// protocol::Progress).
+TrainingOutcome run_training(
+    const protocol::Experiment& experiment, const std::filesystem::path& run_directory,
+    const std::function<void(const protocol::EpochRecord&)>& on_epoch,
+    const std::function<bool()>& stop_requested = {},
+    const std::optional<Checkpoint>& resume = std::nullopt,
+    const std::function<void(const protocol::Progress&)>& on_progress = {});
 
 // The checkpoint of a run directory that `train --resume` may continue: throws
 // cllnsim::input_error if there is none or the run has completed.
