@@ -1,7 +1,5 @@
-#include <unistd.h>
-
 #include <boost/program_options.hpp>
-#include <cstdio>
+#include <chrono>
 #include <filesystem>
 #include <iostream>
 #include <sstream>
@@ -9,6 +7,7 @@
 #include "characterize/bench_config.h"
 #include "characterize/characterize.h"
 #include "cli/commands.h"
+#include "cli/progress.h"
 #include "core/error.h"
 #include "spice/session.h"
 
@@ -80,12 +79,21 @@ int characterize_command(const std::vector<std::string>& args) {
   const auto edge = characterize::load_edge(config);
   const std::filesystem::path out = vm["out"].as<std::string>();
 
-  const bool show_progress = !vm.count("quiet") && ::isatty(STDERR_FILENO);
+  ProgressLine line(progress_mode(vm.count("quiet") > 0), std::cerr);
   spice::Session session;
+  const auto started = std::chrono::steady_clock::now();
   const auto result =
       characterize::characterize(config, edge, session, [&](std::size_t done, std::size_t total) {
-        if (show_progress) std::fprintf(stderr, "\rbench netlist %zu/%zu ", done, total);
-        if (show_progress && done == total) std::fprintf(stderr, "\n");
+        const double elapsed =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        std::string text = "bench netlist " + std::to_string(done) + "/" + std::to_string(total) +
+                           "  elapsed " + format_duration(elapsed);
+        if (done < total) {
+          text += "  ETA " + format_duration(elapsed / static_cast<double>(done) *
+                                             static_cast<double>(total - done));
+        }
+        line.update(text);
+        if (done == total) line.finish();
       });
   characterize::write_characterization(out, config, result);
   if (!vm.count("no-plot")) {

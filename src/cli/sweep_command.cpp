@@ -1,14 +1,12 @@
-#include <unistd.h>
-
 #include <boost/program_options.hpp>
 #include <csignal>
-#include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <numeric>
 #include <thread>
 
 #include "cli/commands.h"
+#include "cli/progress.h"
 #include "core/error.h"
 #include "io/atomic_file.h"
 #include "io/process.h"
@@ -46,12 +44,11 @@ const char* const kSweepUsage =
     "  build/cllnsim sweep configs/sweeps/damage_xor.json --out runs/damage-2-slurm --slurm\n"
     "      --dry-run --set training.epochs=2\n";
 
-void print_progress(const sweep::Progress& p, bool terminal) {
-  std::fprintf(
-      stderr, "%ssweep: %zu/%zu done, %zu failed, %zu running, elapsed %.0f s, ETA %s%s",
-      terminal ? "\r" : "", p.done, p.total, p.failed, p.running, p.elapsed_seconds,
-      p.eta_seconds ? (std::to_string(static_cast<long>(*p.eta_seconds)) + " s").c_str() : "?",
-      terminal ? "   " : "\n");
+std::string progress_text(const sweep::Progress& p) {
+  return "sweep: " + std::to_string(p.done) + "/" + std::to_string(p.total) + " done, " +
+         std::to_string(p.failed) + " failed, " + std::to_string(p.running) + " running, elapsed " +
+         format_duration(p.elapsed_seconds) + ", ETA " +
+         (p.eta_seconds ? format_duration(*p.eta_seconds) : "?");
 }
 
 // The command a Slurm task runs, up to --point: absolute paths, since the task starts elsewhere.
@@ -292,15 +289,21 @@ int sweep_command(const std::vector<std::string>& args) {
     return record->exit_code > 0 ? record->exit_code : 1;
   }
 
-  const bool quiet = vm.count("quiet") > 0;
-  const bool terminal = ::isatty(STDERR_FILENO);
+  ProgressLine line(progress_mode(vm.count("quiet") > 0), std::cerr);
+  bool started = false;
   const bool complete = sweep.run(
       jobs,
       [&](const sweep::Progress& p) {
-        if (!quiet) print_progress(p, terminal);
+        // The first report is the launch; every later one, a point that finished.
+        if (started) {
+          line.event(progress_text(p));
+        } else {
+          line.update(progress_text(p));
+        }
+        started = true;
       },
       [] { return stop_requested(); });
-  if (!quiet && terminal) std::fprintf(stderr, "\n");
+  line.finish();
   std::size_t failed = 0;
   std::string first_error;
   for (const auto& point : sweep.points()) {

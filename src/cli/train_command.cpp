@@ -1,12 +1,9 @@
-#include <unistd.h>
-
 #include <boost/program_options.hpp>
-#include <chrono>
 #include <csignal>
-#include <cstdio>
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/progress.h"
 #include "cli/supervisor.h"
 #include "core/error.h"
 #include "io/csv.h"
@@ -35,28 +32,6 @@ const char* const kTrainUsage =
 std::string accuracy_text(const protocol::Metrics& metrics) {
   return metrics.accuracy ? io::format_number(*metrics.accuracy) : "n/a";
 }
-
-// One self-overwriting progress line on stderr: epoch, loss, elapsed and estimated time left.
-class ProgressLine {
- public:
-  explicit ProgressLine(int epochs) : epochs_(epochs), started_(std::chrono::steady_clock::now()) {}
-
-  void update(const protocol::EpochRecord& record) {
-    if (record.evaluated) last_ = record;
-    const double elapsed =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
-    const double left = record.epoch > 0 ? elapsed / record.epoch * (epochs_ - record.epoch) : 0;
-    std::fprintf(
-        stderr, "\repoch %d/%d  train mse %.3g V^2  accuracy %s  elapsed %.1f s  ETA %.1f s ",
-        record.epoch, epochs_, last_.train.mse, accuracy_text(last_.train).c_str(), elapsed, left);
-    if (record.epoch == epochs_) std::fprintf(stderr, "\n");
-  }
-
- private:
-  int epochs_;
-  std::chrono::steady_clock::time_point started_;
-  protocol::EpochRecord last_;
-};
 
 // `train --resume DIR`: the run's config as its checkpoint recorded it.
 protocol::Experiment resumed_experiment(const std::filesystem::path& dir,
@@ -128,15 +103,24 @@ int train_command(const std::vector<std::string>& args) {
     return static_cast<int>(ExitCode::simulation_failed);
   }
 
-  const bool show_progress = !vm.count("quiet") && ::isatty(STDERR_FILENO);
-  ProgressLine progress(experiment.config.training.epochs);
+  // Updated from inside the transient (see protocol::Progress); ended with the last epoch, so
+  // the inference measurement after it and the summary start on a line of their own.
+  ProgressLine line(progress_mode(vm.count("quiet") > 0), std::cerr);
+  TrainingStatus status;
   install_stop_handlers();
   const results::TrainingOutcome outcome = results::run_training(
       experiment, out,
       [&](const protocol::EpochRecord& record) {
-        if (show_progress) progress.update(record);
+        if (record.epoch < experiment.config.training.epochs) return;
+        status.completed(record);
+        line.update(status.text());
+        line.finish();
       },
-      [] { return stop_requested(); }, resume);
+      [] { return stop_requested(); }, resume,
+      [&](const protocol::Progress& progress) {
+        status.observe(progress);
+        if (line.due()) line.update(status.text());
+      });
 
   const auto& summary = outcome.summary;
   std::cout << "run " << experiment.config.name << " (seed " << experiment.config.seed
