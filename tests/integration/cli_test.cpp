@@ -4,9 +4,11 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <fstream>
 #include <initializer_list>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <regex>
 #include <sstream>
 #include <string>
@@ -379,7 +381,7 @@ TEST_F(CliTrainRun, GatesHaveOneColumnPerEdgeAndOneRowPerEpoch) {
   }
 }
 
-// --- Progress on a terminal ---
+// --- Progress: redrawn in place on a terminal, plain lines otherwise ---
 
 using CliProgress = CliTest;
 
@@ -389,6 +391,85 @@ TEST_F(CliProgress, ShownOnTerminalStderr) {
                                    StderrTo::terminal);
   ASSERT_EQ(result.exit_code, 0) << result.err;
   EXPECT_NE(result.err.find("epoch 2/2"), std::string::npos) << result.err;
+}
+
+// Sets an environment variable for the test's children, restoring it afterwards.
+class ScopedEnv {
+ public:
+  ScopedEnv(const char* name, const char* value) : name_(name) {
+    if (const char* old = std::getenv(name)) old_ = old;
+    ::setenv(name, value, 1);
+  }
+  ScopedEnv(const ScopedEnv&) = delete;
+  ScopedEnv& operator=(const ScopedEnv&) = delete;
+  ~ScopedEnv() {
+    if (old_) {
+      ::setenv(name_.c_str(), old_->c_str(), 1);
+    } else {
+      ::unsetenv(name_.c_str());
+    }
+  }
+
+ private:
+  std::string name_;
+  std::optional<std::string> old_;
+};
+
+// The texts of the redraws in terminal output: each "\r" starts one, which must end with a
+// clear to the end of the line ("\x1b[K") before anything else. The terminal's own "\r\n" for
+// a newline is not a redraw.
+std::vector<std::string> redraws_of(std::string text) {
+  for (std::size_t at = text.find("\r\n"); at != std::string::npos; at = text.find("\r\n", at)) {
+    text.erase(at, 1);
+  }
+  std::vector<std::string> redraws;
+  for (std::size_t at = text.find('\r'); at != std::string::npos; at = text.find('\r', at + 1)) {
+    const std::size_t clear = text.find("\x1b[K", at);
+    const std::size_t next = text.find_first_of("\r\n", at + 1);
+    EXPECT_TRUE(clear != std::string::npos && clear < next)
+        << "a redraw that does not clear the line: " << text.substr(at, 60);
+    redraws.push_back(text.substr(at + 1, std::min(clear, next) - at - 1));
+  }
+  return redraws;
+}
+
+TEST_F(CliProgress, PlainLinesWhenStderrIsNotATerminal) {
+  const CliResult result = run_cli({"train", write_config(xor_config()).string(), "--out",
+                                    run_dir().string(), "--set", "training.epochs=2"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(result.err.find('\r'), std::string::npos) << result.err;
+  EXPECT_EQ(result.err.find('\x1b'), std::string::npos) << result.err;
+  // The final state at least (a 2-epoch run is over before the 10 s of a routine line).
+  bool final_line = false;
+  for (const std::string& line : lines_of(result.err)) {
+    if (line.starts_with("cllnsim: warning: ")) continue;
+    EXPECT_TRUE(line.starts_with("epoch ")) << line;
+    final_line = final_line || line.starts_with("epoch 2/2 ");
+  }
+  EXPECT_TRUE(final_line) << result.err;
+}
+
+TEST_F(CliProgress, FitsANarrowTerminalAndUpdatesWithinASegment) {
+  const ScopedEnv columns("COLUMNS", "40");  // the test's pseudo-terminal has no size set
+  const CliResult result =
+      run_cli({"train", write_config(xor_config()).string(), "--out", run_dir().string(), "--set",
+               "training.epochs=20", "--set", "checkpoint.every_epochs=20"},
+              StderrTo::terminal);
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const std::vector<std::string> redraws = redraws_of(result.err);
+  ASSERT_FALSE(redraws.empty()) << result.err;
+  bool within_segment = false;
+  for (const std::string& redraw : redraws) {
+    EXPECT_LE(redraw.size(), 39u) << redraw;
+    EXPECT_TRUE(redraw.starts_with("epoch ")) << redraw;
+    // One segment of 20 epochs: an epoch short of 20 was drawn from inside its transient.
+    within_segment = within_segment || !redraw.starts_with("epoch 20/20");
+  }
+  EXPECT_TRUE(within_segment) << result.err;
+  EXPECT_TRUE(redraws.back().starts_with("epoch 20/20")) << result.err;
+  // The line ends with a newline once the run is over.
+  const std::size_t last = result.err.rfind("\x1b[K");
+  EXPECT_EQ(result.err.substr(last + 3, 2), "\r\n") << result.err;
 }
 
 TEST_F(CliProgress, QuietSilencesItEvenOnTerminal) {
