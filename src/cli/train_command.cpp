@@ -107,6 +107,13 @@ int train_command(const std::vector<std::string>& args) {
   // the inference measurement after it and the summary start on a line of their own.
   ProgressLine line(progress_mode(vm.count("quiet") > 0), std::cerr);
   TrainingStatus status;
+  std::function<void(const protocol::Progress&)> on_progress;  // none with --quiet
+  if (line.enabled()) {
+    on_progress = [&](const protocol::Progress& progress) {
+      status.observe(progress);
+      if (line.due()) line.update(status.text());
+    };
+  }
   install_stop_handlers();
   const results::TrainingOutcome outcome = results::run_training(
       experiment, out,
@@ -116,11 +123,7 @@ int train_command(const std::vector<std::string>& args) {
         line.update(status.text());
         line.finish();
       },
-      [] { return stop_requested(); }, resume,
-      [&](const protocol::Progress& progress) {
-        status.observe(progress);
-        if (line.due()) line.update(status.text());
-      });
+      [] { return stop_requested(); }, resume, on_progress);
 
   const auto& summary = outcome.summary;
   std::cout << "run " << experiment.config.name << " (seed " << experiment.config.seed
