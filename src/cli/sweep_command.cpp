@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <iostream>
 #include <numeric>
+#include <optional>
 #include <thread>
 
 #include "cli/commands.h"
@@ -290,17 +291,18 @@ int sweep_command(const std::vector<std::string>& args) {
   }
 
   ProgressLine line(progress_mode(vm.count("quiet") > 0), std::cerr);
-  bool started = false;
+  std::optional<std::size_t> done;
   const bool complete = sweep.run(
       jobs,
       [&](const sweep::Progress& p) {
-        // The first report is the launch; every later one, a point that finished.
-        if (started) {
+        // A finished point is an event (a plain line of its own); the launch and the clock
+        // ticking while points run are routine updates.
+        if (done && p.done != *done) {
           line.event(progress_text(p));
         } else {
           line.update(progress_text(p));
         }
-        started = true;
+        done = p.done;
       },
       [] { return stop_requested(); });
   line.finish();

@@ -16,6 +16,7 @@
 #include <map>
 #include <sstream>
 #include <string_view>
+#include <thread>
 
 #include "core/error.h"
 #include "io/atomic_file.h"
@@ -313,6 +314,8 @@ bool Sweep::run(int jobs, const std::function<void(const Progress&)>& progress,
   std::size_t next = 0;
   bool stopped = false;
   bool report = true;  // after the freed slots are filled again, so `running` is current
+  std::optional<double> eta_at_finish;  // the ETA when a point last finished, and when that was
+  double finished_at_seconds = 0.0;
   while (next < queue.size() || !running.empty()) {
     stopped = stopped || (stop_requested && stop_requested());
     while (!stopped && next < queue.size() && static_cast<int>(running.size()) < jobs) {
@@ -323,8 +326,24 @@ bool Sweep::run(int jobs, const std::function<void(const Progress&)>& progress,
     if (report && progress) progress(state);
     report = false;
     if (running.empty()) break;
+    // Waits for a point to end; meanwhile the clock (and the ETA counting down) is reported
+    // about once a second, so a display does not stand still for as long as a point runs.
     int status = 0;
-    const int pid = ::waitpid(-1, &status, 0);
+    int pid = 0;
+    for (auto tick = std::chrono::steady_clock::now();;) {
+      pid = ::waitpid(-1, &status, WNOHANG);
+      if (pid != 0) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      if (progress && seconds_since(tick) >= 1.0) {
+        tick = std::chrono::steady_clock::now();
+        state.elapsed_seconds = seconds_since(started);
+        if (eta_at_finish) {
+          state.eta_seconds =
+              std::max(0.0, *eta_at_finish - (state.elapsed_seconds - finished_at_seconds));
+        }
+        progress(state);
+      }
+    }
     if (pid < 0) continue;  // EINTR: a stop signal; look at the flag again
     const auto it = running.find(pid);
     if (it == running.end()) continue;
@@ -342,6 +361,8 @@ bool Sweep::run(int jobs, const std::function<void(const Progress&)>& progress,
       // Points finished per second in this session already reflect the parallelism.
       state.eta_seconds = state.elapsed_seconds / static_cast<double>(finished_here) *
                           static_cast<double>(state.total - state.done);
+      eta_at_finish = state.eta_seconds;
+      finished_at_seconds = state.elapsed_seconds;
     }
     report = true;
   }

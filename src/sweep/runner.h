@@ -52,6 +52,8 @@ class Sweep {
 
   // Runs every unfinished point, up to `jobs` at a time, rewriting sweep.csv after each. Stops
   // launching when `stop_requested` returns true and returns false then (true: all finished).
+  // `progress` is called once the points are launched, after every point that ends (with
+  // Progress::done increased) and about once a second while points run.
   bool run(int jobs, const std::function<void(const Progress&)>& progress,
            const std::function<bool()>& stop_requested);
 
