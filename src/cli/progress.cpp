@@ -126,7 +126,7 @@ void ProgressLine::draw(const std::string& text) {
   if (mode_ == ProgressMode::terminal) {
     out_ << redraw_sequence(text, columns_());
   } else {
-    out_ << text << "\n";
+    out_ << text + "\n";  // one write: a whole line even when others write to stderr too
   }
   out_ << std::flush;
   drawn_any_ = true;
