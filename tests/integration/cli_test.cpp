@@ -434,8 +434,9 @@ std::vector<std::string> redraws_of(std::string text) {
 }
 
 TEST_F(CliProgress, PlainLinesWhenStderrIsNotATerminal) {
-  const CliResult result = run_cli({"train", write_config(xor_config()).string(), "--out",
-                                    run_dir().string(), "--set", "training.epochs=2"});
+  const CliResult result =
+      run_cli({"train", write_config(xor_config()).string(), "--out", run_dir().string(), "--set",
+               "training.epochs=2", "--no-plots"});
   ASSERT_EQ(result.exit_code, 0) << result.err;
   EXPECT_EQ(result.err.find('\r'), std::string::npos) << result.err;
   EXPECT_EQ(result.err.find('\x1b'), std::string::npos) << result.err;
@@ -455,7 +456,7 @@ TEST_F(CliProgress, FitsANarrowTerminalAndUpdatesWithinASegment) {
   const ScopedEnv columns("COLUMNS", "40");
   const CliResult result =
       run_cli({"train", write_config(xor_config()).string(), "--out", run_dir().string(), "--set",
-               "training.epochs=4", "--set", "checkpoint.every_epochs=4"},
+               "training.epochs=4", "--set", "checkpoint.every_epochs=4", "--no-plots"},
               StderrTo::terminal);
   ASSERT_EQ(result.exit_code, 0) << result.err;
   const std::vector<std::string> redraws = redraws_of(result.err);
