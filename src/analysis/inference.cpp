@@ -5,15 +5,13 @@
 #include <optional>
 #include <span>
 
+#include "analysis/settling.h"
 #include "netlist/netlist.h"
 #include "netlist/waveform.h"
 
 namespace cllnsim::analysis {
 namespace {
 
-// Below this an output is taken as settled whatever its step (ngspice's default voltage
-// tolerance is 1 uV).
-constexpr double kSettleFloorVolts = 1e-6;
 // Largest time step, per hold: enough points to follow the settling tail between breakpoints.
 constexpr double kPointsPerHold = 20.0;
 
@@ -50,32 +48,6 @@ Probes make_probes(const config::Config& config, const network::Network& network
     probes.leak_nodes.push_back(add(netlist::free_node(network, node.index)));
   }
   return probes;
-}
-
-struct TracePoint {
-  double time;
-  std::vector<double> outputs;
-};
-
-// When the outputs last left the band around their final values, measured from the trace's
-// start (the step); linear between accepted points.
-double settling_time(const std::vector<TracePoint>& trace, double tolerance) {
-  const TracePoint& first = trace.front();
-  const TracePoint& last = trace.back();
-  double settled = first.time;
-  for (std::size_t k = 0; k < last.outputs.size(); ++k) {
-    const double final_value = last.outputs[k];
-    const double band = tolerance * std::abs(final_value - first.outputs[k]) + kSettleFloorVolts;
-    for (std::size_t j = trace.size() - 1; j-- > 0;) {
-      const double away = std::abs(trace[j].outputs[k] - final_value);
-      if (away <= band) continue;
-      const double next_away = std::abs(trace[j + 1].outputs[k] - final_value);
-      const double fraction = (away - band) / (away - next_away);
-      settled = std::max(settled, trace[j].time + fraction * (trace[j + 1].time - trace[j].time));
-      break;
-    }
-  }
-  return settled - first.time;
 }
 
 }  // namespace
@@ -126,7 +98,8 @@ InferenceMeasurement measure_inference(const config::Config& config,
   InferenceMeasurement result;
   result.measured_inputs = std::min(measured, inputs.size());
   double power_sum = 0.0;
-  std::vector<TracePoint> trace;
+  StepTrace trace;
+  std::vector<StepTrace> measured_steps;
   std::size_t next = 0;  // the sample being held
   auto outputs_of = [&](std::span<const double> values) {
     std::vector<double> outputs;
@@ -176,8 +149,7 @@ InferenceMeasurement measure_inference(const config::Config& config,
     result.outputs.push_back(trace.back().outputs);
     if (next < result.measured_inputs) {
       power_sum += power_of(time, values);
-      result.settling_seconds =
-          std::max(result.settling_seconds, settling_time(trace, analysis.settle_tolerance));
+      measured_steps.push_back(trace);
     }
     trace.assign(1, trace.back());
     ++next;
@@ -187,6 +159,11 @@ InferenceMeasurement measure_inference(const config::Config& config,
   const double measured_count =
       static_cast<double>(std::max<std::size_t>(result.measured_inputs, 1));
   result.power_watts = power_sum / measured_count;
+  const std::vector<double> full_scale = output_full_scale(measured_steps);
+  for (const auto& step : measured_steps) {
+    result.settling_seconds = std::max(result.settling_seconds,
+                                       settling_time(step, full_scale, analysis.settle_tolerance));
+  }
   result.settled_within_hold =
       result.settling_seconds <= analysis.step_seconds + analysis.hold_seconds / 2;
   result.energy_joules = result.power_watts * result.settling_seconds;

@@ -19,7 +19,8 @@ struct InferenceMeasurement {
   // each hold, averaged over the measured inputs.
   double power_watts = 0.0;
   // Time from the start of an input step until every output stays within settle_tolerance of
-  // its step (|O - O_end| <= tol |O_end - O_start| + 1 uV), the largest over the measured inputs.
+  // its full scale (|O - O_end| <= tol * full scale + 1 uV; analysis/settling.h), the largest
+  // over the measured inputs.
   double settling_seconds = 0.0;
   // False when an output was still outside its band in the second half of a hold: the hold is
   // too short to see the output settle, so settling_seconds and the energy are lower bounds.

@@ -205,8 +205,8 @@ struct Analysis {
   int boundary_grid = 0;           // points per axis of the decision-boundary grid; 0: none
   int inference_samples = 8;       // samples held to measure power and settling
   double step_seconds = 1e-8;      // rise time of an input step
-  double hold_seconds = 2e-6;      // how long each input is held
-  double settle_tolerance = 0.01;  // settled: within this fraction of the output's step
+  double hold_seconds = 1e-5;      // how long each input is held
+  double settle_tolerance = 0.01;  // settled: within this fraction of the output's full scale
 };
 
 struct Config {
