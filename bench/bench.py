@@ -121,7 +121,9 @@ class Bench:
         run_dir = self.work / name
         if run_dir.exists():
             shutil.rmtree(run_dir)
-        wall, rss = run([self.cllnsim, "train", config, "--out", run_dir, "--quiet", *sets(settings)],
+        # --no-plots: the plots' Python would count in the process's time and peak RSS.
+        wall, rss = run([self.cllnsim, "train", config, "--out", run_dir, "--quiet", "--no-plots",
+                         *sets(settings)],
                         f"cllnsim train ({name})", timeout, self.work / f"{name}.log")
         return run_dir, wall, rss
 
