@@ -10,6 +10,7 @@
 #include "protocol/experiment.h"
 #include "results/run_directory.h"
 #include "results/training_run.h"
+#include "spice/session.h"
 
 namespace po = boost::program_options;
 
@@ -51,6 +52,22 @@ void draw_plots(const std::filesystem::path& dir) {
   }
 }
 
+// simulator.solver "klu" on a libngspice without KLU (Debian bookworm's 39.3 ignores
+// `.options klu` without a word) is a bad input: refused here, before anything is written.
+void require_solver(const config::Config& config) {
+  if (config.simulator.solver != config::Simulator::Solver::klu) return;
+  spice::Session session;
+  const spice::LibraryInfo library = session.library_info();
+  if (!library.klu) {
+    throw input_error(
+        "simulator.solver: \"klu\" needs a libngspice built with KLU, and the "
+        "loaded one (ngspice-" +
+        library.version +
+        ") has none; use \"sparse\", or build against ngspice 46 from "
+        "bookworm-backports (README, ngspice 46)");
+  }
+}
+
 }  // namespace
 
 int train_command(const std::vector<std::string>& args) {
@@ -83,6 +100,8 @@ int train_command(const std::vector<std::string>& args) {
     out = vm.count("out") ? std::filesystem::path(vm["out"].as<std::string>())
                           : results::default_run_directory(experiment.config);
   }
+
+  require_solver(experiment.config);
 
   // Everything was checked above (exit 2, nothing written); the simulation runs in a child.
   if (const std::optional<ChildEnd> ended = fork_supervised()) {

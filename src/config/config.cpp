@@ -71,6 +71,10 @@ constexpr EnumNames<Training::Order, 2> kOrderNames{{
     {"shuffled", Training::Order::shuffled},
     {"fixed", Training::Order::fixed},
 }};
+constexpr EnumNames<Simulator::Solver, 2> kSolverNames{{
+    {"sparse", Simulator::Solver::sparse},
+    {"klu", Simulator::Solver::klu},
+}};
 constexpr EnumNames<Training::Nudge, 2> kNudgeNames{{
     {"one_sided", Training::Nudge::one_sided},
     {"symmetric", Training::Nudge::symmetric},
@@ -520,9 +524,10 @@ Checkpoint read_checkpoint(const ValueReader& value) {
 
 Simulator read_simulator(const ValueReader& value) {
   const Simulator defaults;
-  const ObjectReader object = value.object({"max_step", "options", "retry_options"});
+  const ObjectReader object = value.object({"max_step", "solver", "options", "retry_options"});
   Simulator simulator;
   simulator.max_step = object.optional("max_step", defaults.max_step).number(kPositive);
+  simulator.solver = read_choice(object, "solver", kSolverNames, defaults.solver);
   simulator.options = read_simulator_options(object.optional("options", json::object()));
   simulator.retry_options = read_retry_options(object);
   return simulator;

@@ -144,7 +144,11 @@ struct Training {
 };
 
 struct Simulator {
+  // ngspice's linear solver: Sparse 1.3 (every libngspice) or KLU (`.options klu`; only a
+  // libngspice built with it, e.g. 46 from bookworm-backports; refused otherwise).
+  enum class Solver { sparse, klu };
   double max_step = 5e-6;  // tmax of the transient (s)
+  Solver solver = Solver::sparse;
   // Emitted as `.options name=value`: numbers (reltol=1e-4) or words (method=gear).
   std::map<std::string, std::string> options;
   // Added to `options` when a failed segment is retried (once); empty: no retry.

@@ -13,6 +13,21 @@ namespace {
 using io::format_number;
 using network::Role;
 
+// A nonzero vss rail's output conductance (Norton form, see write_sources): 1 mOhm, 1 nV of rail
+// per uA drawn. The current source is V times it (exact for volts with few digits; V / 1e-3 is
+// not).
+constexpr double kSupplySiemens = 1e3;
+
+// With KLU, vss is no ideal source (write_sources).
+bool vss_without_source(const config::Config& config) {
+  return config.simulator.solver == config::Simulator::Solver::klu;
+}
+
+// The node of the edges' vss port: ground itself when that rail is at 0 V without a source.
+std::string vss_node(const config::Config& config) {
+  return vss_without_source(config) && config.network.supply.vss == 0 ? "0" : "vss";
+}
+
 std::string lattice_node(const network::Network& network, int node, char copy) {
   const network::Node& n = network.nodes().at(static_cast<std::size_t>(node));
   if (n.role == Role::ground) return "0";
@@ -142,6 +157,10 @@ void write_header(Writer& w) {
             std::to_string(n.edges().size()) + " twin edges.");
   w.comment("Node fR_C is lattice site (R, C) in the free copy, cR_C in the clamped copy;");
   w.comment("gE is the shared gate of edge E; 'learn' enables learning (vss holds, vdd learns).");
+  if (c.simulator.solver == config::Simulator::Solver::klu) {
+    w.comment("simulator.solver klu (a libngspice without KLU ignores this line)");
+    w.line(".options klu");
+  }
   if (!c.simulator.options.empty()) {
     std::string options = ".options";
     for (const auto& [name, value] : c.simulator.options) {
@@ -159,7 +178,27 @@ void write_sources(Writer& w) {
   const auto& n = w.network_;
   w.section("supplies of the edges' own circuitry");
   w.line("vsupply_vdd vdd 0 " + format_number(c.network.supply.vdd));
-  w.line("vsupply_vss vss 0 " + format_number(c.network.supply.vss));
+  // Why vss is no ideal source with KLU: every gate capacitor returns to vss. Held by an ideal
+  // source, the rail's branch current is the sum of all their C/dt currents, and ngspice's
+  // convergence test on it (reltol of a near-zero sum + abstol, 1 pA) asks the gates for a
+  // precision that doubles cannot give once a step is cut after a breakpoint: with KLU the
+  // shipped XOR died there ("Timestep too small"). At 0 V the rail is ground itself (exact);
+  // otherwise a stiff Norton source, which has no branch current. With Sparse the ideal source
+  // stays: that same test is an (accidental) tight tolerance on the gates, and without it the
+  // gates of the default reltol drift by mV more (README, Performance).
+  if (!vss_without_source(c)) {
+    w.line("vsupply_vss vss 0 " + format_number(c.network.supply.vss));
+  } else if (c.network.supply.vss == 0) {
+    w.comment("vss is ground (node 0): an ideal 0 V source would carry every gate capacitor's");
+    w.comment("current in one branch, whose convergence test fails under KLU once the step is cut");
+  } else {
+    w.comment("vss in Norton form (a current source across " + format_number(1 / kSupplySiemens) +
+              " ohm): an ideal source would carry every gate");
+    w.comment("capacitor's current in one branch, whose convergence test fails under KLU once the");
+    w.comment("step is cut ('Timestep too small')");
+    w.line("isupply_vss 0 vss " + format_number(c.network.supply.vss * kSupplySiemens));
+    w.line("rsupply_vss vss 0 " + format_number(1 / kSupplySiemens));
+  }
   w.section("learning enable, presented by the driver");
   w.driven("vlearn", "learn", w.learn_signal());
   w.comment("learning polarity: vss normal, vdd reversed (training.nudge symmetric flips it, and");
@@ -297,8 +336,8 @@ void write_edges(Writer& w, const EdgeDefinition& edge) {
                          format_number(draws.learning_offset[index]);
     }
     w.line(edge_instance(e.index) + " " + fa + " " + fb + " " + ca + " " + cb + " " +
-           gate_node(e.index) + " learn vdd vss " + (edge.has_polarity ? "polarity " : "") +
-           subckt + instance_params);
+           gate_node(e.index) + " learn vdd " + vss_node(c) + " " +
+           (edge.has_polarity ? "polarity " : "") + subckt + instance_params);
   }
 }
 
@@ -344,14 +383,15 @@ void write_physical_elements(Writer& w) {
   if (p.noise.learn_a > 0) {
     w.section("learning-circuit noise: a seeded noise current into every gate");
     for (const auto& e : n.edges()) {
-      w.noise("inoise_" + gate_node(e.index), "vss", gate_node(e.index), p.noise.learn_a);
+      w.noise("inoise_" + gate_node(e.index), vss_node(w.config_), gate_node(e.index),
+              p.noise.learn_a);
     }
   }
   if (p.gate_leak_ohms) {
     w.section("gate leakage: a resistor from every gate to vss");
     for (const auto& e : n.edges()) {
-      w.line("rgleak_" + gate_node(e.index) + " " + gate_node(e.index) + " vss " +
-             format_number(*p.gate_leak_ohms));
+      w.line("rgleak_" + gate_node(e.index) + " " + gate_node(e.index) + " " + vss_node(w.config_) +
+             " " + format_number(*p.gate_leak_ohms));
     }
   }
 }

@@ -132,6 +132,31 @@ Session::~Session() {
 
 std::string Session::ngspice_version() { return NGSPICE_PACKAGE_VERSION; }
 
+LibraryInfo Session::library_info() {
+  static std::optional<LibraryInfo> known;
+  if (known) return *known;
+  send("version -f");
+  // Only the lines of this command: "** ngspice-46 : Circuit level simulation program" and,
+  // when built with it, "** Compiled with KLU Direct Linear Solver" (ngspice 39 has no KLU
+  // and ignores `.options klu` without a word).
+  LibraryInfo info;
+  const std::size_t lines =
+      std::min<std::size_t>(message_count_ - operation_first_message_, messages_.size());
+  for (std::size_t i = messages_.size() - lines; i < messages_.size(); ++i) {
+    const std::string& line = messages_[i];
+    const std::size_t at = line.find("ngspice-");
+    if (info.version.empty() && at != std::string::npos) {
+      std::size_t end = at + 8;
+      while (end < line.size() && !std::isspace(static_cast<unsigned char>(line[end]))) ++end;
+      info.version = line.substr(at + 8, end - at - 8);
+    }
+    if (line.find("Compiled with KLU") != std::string::npos) info.klu = true;
+  }
+  if (info.version.empty()) fail("libngspice's 'version -f' did not name its version");
+  known = info;
+  return info;
+}
+
 void Session::on_message(const char* text) {
   std::string line = text ? text : "";
   for (const char* prefix : {"stdout ", "stderr "}) {

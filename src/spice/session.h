@@ -34,6 +34,13 @@ struct TransientRequest {
   std::function<void(double time, std::span<const double> values)> on_point;
 };
 
+// What the loaded libngspice says about itself (`version -f`), not what its header said at build
+// time.
+struct LibraryInfo {
+  std::string version;  // "46", "39" (the number after "ngspice-")
+  bool klu = false;     // built with the KLU solver (`.options klu` then selects it)
+};
+
 struct TransientStats {
   std::size_t time_points = 0;
   double end_time = 0.0;
@@ -65,7 +72,10 @@ class Session {
   // and the cost per solve stay flat over many solves.
   std::vector<double> operating_point(const std::vector<std::string>& vectors);
 
+  // The version in the header cllnsim was built against (NGSPICE_PACKAGE_VERSION).
   static std::string ngspice_version();
+  // Asks the loaded library (once per process; later calls return the first answer).
+  LibraryInfo library_info();
 
   // libngspice callbacks reach the object through these (public for the C trampolines only).
   void on_message(const char* text);

@@ -16,6 +16,7 @@
 
 #include "core/version.h"
 #include "run_cli.h"
+#include "spice/session.h"
 
 namespace cllnsim::clitest {
 namespace {
@@ -302,6 +303,33 @@ TEST_F(CliNetlist, WritesStandaloneNetlistWithPwlSourcesAndMeasures) {
   EXPECT_NE(text.find(".measure"), std::string::npos);
   EXPECT_EQ(text.find("external"), std::string::npos) << "a standalone netlist needs no driver";
   EXPECT_TRUE(hidden_entries(tmp_.path()).empty());
+}
+
+// --- simulator.solver ---
+
+// "klu" trains where the loaded libngspice has KLU (46 from bookworm-backports), with
+// `.options klu` in the run's netlist; elsewhere (Debian bookworm's 39.3) it is refused: exit 2,
+// one line naming the key and the library, nothing written.
+TEST_F(CliTest, KluSolverTrainsWhereTheLibraryHasItAndIsRefusedElsewhere) {
+  spice::LibraryInfo library;
+  {
+    spice::Session session;
+    library = session.library_info();
+  }
+  json config = xor_config();
+  config["simulator"]["solver"] = "klu";
+  const CliResult result = train(config, {"--set", "training.epochs=2"});
+  if (library.klu) {
+    ASSERT_EQ(result.exit_code, 0) << result.err;
+    const json r = json::parse(read_text(run_dir() / "results.json"));
+    EXPECT_EQ(r.value("status", ""), "completed");
+    EXPECT_EQ(r["config"]["simulator"]["solver"], "klu");
+    EXPECT_NE(read_text(run_dir() / "netlist.cir").find("\n.options klu\n"), std::string::npos);
+  } else {
+    expect_bad_input(result,
+                     {"simulator.solver", "\"klu\"", "ngspice-" + library.version, "\"sparse\""});
+    expect_no_run_written();
+  }
 }
 
 // --- A tiny successful training run ---

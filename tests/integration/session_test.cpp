@@ -3,8 +3,6 @@
 #include "spice/session.h"
 
 #include <gtest/gtest.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <cmath>
 
@@ -151,36 +149,5 @@ TEST(SpiceSession, SecondSessionInOneProcessIsRefused) {
 }  // namespace
 }  // namespace cllnsim::spice
 
-namespace cllnsim::spice {
-namespace {
-
-// The libngspice 39 quirk the netlist generator works around (it writes `V n 0 external`, never
-// `dc 0 external`; a unit test guards the text): this line crashes the library at `tran`. Run in
-// a child process; if a future libngspice handles it, this test fails and the note can go.
-TEST(SpiceQuirk, DcValueOnAnExternalSourceCrashesLibngspice) {
-  const pid_t child = fork();
-  ASSERT_GE(child, 0);
-  if (child == 0) {
-    try {
-      Session session;
-      session.load({"crash", "vx n 0 dc 0 external", "r1 n 0 1k"});
-      TransientRequest request;
-      request.step = request.max_step = 1e-7;
-      request.stop = 1e-6;
-      request.external_sources = {"vx"};
-      request.source_value = [](std::size_t, double) { return 1.0; };
-      session.run_transient(request);
-      _exit(0);
-    } catch (const std::exception&) {
-      _exit(3);
-    }
-  }
-  int status = 0;
-  waitpid(child, &status, 0);
-  const bool finished_normally =
-      WIFEXITED(status) && (WEXITSTATUS(status) == 0 || WEXITSTATUS(status) == 3);
-  EXPECT_FALSE(finished_normally) << "libngspice no longer crashes on 'dc 0 external'";
-}
-
-}  // namespace
-}  // namespace cllnsim::spice
+// The `dc 0 external` crash of libngspice 39 (fixed in 46) and the other behaviours of the
+// library itself: tests/quirks/libngspice_test.cpp.

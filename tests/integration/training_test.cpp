@@ -100,7 +100,8 @@ class Replay : public Training {
     std::vector<std::string> argv{CLLNSIM_BINARY, "netlist", config_, "-o", netlist.string()};
     for (const auto& setting : settings) argv.insert(argv.end(), {"--set", setting});
     EXPECT_EQ(run(argv, dir_ / "netlist.log").exit_code, 0) << read(dir_ / "netlist.log");
-    EXPECT_EQ(run({"/usr/bin/ngspice", "-b", netlist.string()}, dir_ / "ngspice.log").exit_code, 0)
+    EXPECT_EQ(
+        run({CLLNSIM_NGSPICE_PROGRAM, "-b", netlist.string()}, dir_ / "ngspice.log").exit_code, 0)
         << read(dir_ / "ngspice.log");
 
     const std::string log = read(dir_ / "ngspice.log");

@@ -469,6 +469,16 @@ TEST_F(ConfigOverrideTest, DocumentedSectionMissingFromTheFileIsCreated) {
   EXPECT_EQ(config.simulator.options.at("reltol"), "1e-04");
 }
 
+TEST_F(ConfigOverrideTest, SimulatorSolverIsSparseOrKlu) {
+  EXPECT_EQ(load_text(kMinimalConfig).simulator.solver, Simulator::Solver::sparse);
+  EXPECT_EQ(load_text(kMinimalConfig).resolved["simulator"]["solver"], "sparse");
+  const Config klu = load_text(kMinimalConfig, {{"simulator.solver", "klu"}});
+  EXPECT_EQ(klu.simulator.solver, Simulator::Solver::klu);
+  EXPECT_EQ(klu.resolved["simulator"]["solver"], "klu");
+  EXPECT_TRUE(ContainsAll(error_of_text(kMinimalConfig, {{"simulator.solver", "kl"}}),
+                          {"at simulator.solver", "\"sparse\"", "\"klu\""}));
+}
+
 TEST_F(ConfigOverrideTest, SimulatorOptionTakesAWord) {
   const Config config = load_text(kMinimalConfig, {{"simulator.options.method", "gear"}});
   EXPECT_EQ(config.simulator.options.at("method"), "gear");

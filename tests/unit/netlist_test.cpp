@@ -281,14 +281,41 @@ TEST(NetlistText, InputsDrivenInBothCopies) {
   EXPECT_EQ(g.Line("vlabel_out"), "vlabel_out label_out 0 external");
 }
 
-TEST(NetlistText, RailsAndSuppliesAreDcSourcesInBothCopies) {
+TEST(NetlistText, RailsAndVddAreDcSourcesInBothCopies) {
   const Generated g = Generate(kDifferential);
   EXPECT_EQ(g.Line("vrail_rlow_f"), "vrail_rlow_f f1_1 0 0.11");
   EXPECT_EQ(g.Line("vrail_rlow_c"), "vrail_rlow_c c1_1 0 0.11");
   EXPECT_EQ(g.Line("vrail_rhigh_f"), "vrail_rhigh_f f3_3 0 -0.33");
   EXPECT_EQ(g.Line("vrail_rhigh_c"), "vrail_rhigh_c c3_3 0 -0.33");
   EXPECT_EQ(g.Line("vsupply_vdd"), "vsupply_vdd vdd 0 3.3");
-  EXPECT_EQ(g.Line("vsupply_vss"), "vsupply_vss vss 0 -0.5");
+}
+
+// With simulator.solver "klu", vss is no ideal source: every gate capacitor returns to it, and an
+// ideal source's branch current (all their currents) fails its convergence test once the step is
+// cut ("Timestep too small"). At 0 V the edges' vss port is ground itself; otherwise a stiff
+// Norton source (V/R into the rail across R = 1 mOhm). With "sparse" it stays an ideal source.
+TEST(NetlistText, WithKluVssIsGroundAtZeroVoltsAndANortonSourceOtherwise) {
+  EXPECT_EQ(Generate(kDifferential).Line("vsupply_vss"), "vsupply_vss vss 0 -0.5");
+  EXPECT_EQ(Generate(kSingleEnded).Line("vsupply_vss"), "vsupply_vss vss 0 0");
+
+  std::string klu = kDifferential;  // vss -0.5 V
+  const std::string simulator = R"("simulator": {)";
+  klu.insert(klu.find(simulator) + simulator.size(), R"("solver": "klu", )");
+  const Generated g = Generate(klu.c_str());
+  EXPECT_EQ(g.Line("isupply_vss"), "isupply_vss 0 vss -500");
+  EXPECT_EQ(g.Line("rsupply_vss"), "rsupply_vss vss 0 0.001");
+  EXPECT_FALSE(g.HasLineStarting("vsupply_vss"));
+  EXPECT_EQ(g.CountStarting(".options klu"), 1);
+
+  std::string klu_zero = kSingleEnded;  // vss 0 V (the default)
+  klu_zero.replace(klu_zero.rfind('}'), 1, R"(, "simulator": {"solver": "klu"}})");
+  const Generated zero = Generate(klu_zero.c_str());
+  EXPECT_FALSE(zero.HasLineStarting("vsupply_vss"));
+  EXPECT_FALSE(zero.HasLineStarting("isupply_vss"));
+  const auto words = Words(zero.Line("xe0"));
+  ASSERT_GE(words.size(), 9u);
+  EXPECT_EQ(std::vector<std::string>(words.begin() + 6, words.begin() + 9),
+            (std::vector<std::string>{"learn", "vdd", "0"}));
 }
 
 TEST(NetlistText, DrivenSourcesListSignalIndices) {
