@@ -49,6 +49,11 @@ TEST_F(Training, DesyncMovesOnlyTheEdgesWhoseLineWasOn) {
   EXPECT_GT(largest, 10 * held);
 }
 
+// The bar for the desynchronous protocol (p = 0.5), as for the synchronous one.
+TEST_F(Training, ShippedDesyncXorConfigLearnsXorForFourOfFiveSeeds) {
+  EXPECT_GE(seeds_learning_xor("xor_desync.json"), 4);
+}
+
 // The run in segments of 4 epochs: every segment, and the exported netlist, draws the same
 // per-edge schedule.
 TEST_F(Replay, ExportedNetlistOfADesyncRunReplaysTheSameSchedule) {

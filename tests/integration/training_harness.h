@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <regex>
 #include <sstream>
 #include <string>
@@ -82,10 +83,34 @@ class Training : public ::testing::Test {
   void TearDown() override { fs::remove_all(dir_); }
 
   Finished train(const fs::path& out, const std::vector<std::string>& settings) {
-    std::vector<std::string> argv{CLLNSIM_BINARY, "train", config_,
+    return train(config_, out, settings);
+  }
+  Finished train(const std::string& config, const fs::path& out,
+                 const std::vector<std::string>& settings) {
+    std::vector<std::string> argv{CLLNSIM_BINARY, "train", config,
                                   "--quiet",      "--out", out.string()};
     for (const auto& setting : settings) argv.insert(argv.end(), {"--set", setting});
     return run(argv, dir_ / (out.filename().string() + ".log"));
+  }
+
+  // Trains `config` (under configs/) with seeds 1-5; returns how many end with XOR learned (all
+  // 4 samples right), printing each seed's result.
+  int seeds_learning_xor(const std::string& config) {
+    int learned = 0;
+    for (int seed = 1; seed <= 5; ++seed) {
+      const fs::path out = dir_ / ("seed" + std::to_string(seed));
+      EXPECT_EQ(train(std::string(CLLNSIM_SOURCE_DIR) + "/configs/" + config, out,
+                      {"seed=" + std::to_string(seed)})
+                    .exit_code,
+                0);
+      const auto results = nlohmann::json::parse(read(out / "results.json"));
+      const double accuracy = results["metrics"]["train"]["accuracy"];
+      std::cout << config << " seed " << seed << ": accuracy " << accuracy << ", mse "
+                << results["metrics"]["train"]["mse"] << " V^2, " << results["wall_seconds"]
+                << " s\n";
+      learned += accuracy == 1.0 ? 1 : 0;
+    }
+    return learned;
   }
 
   const std::string config_ = std::string(CLLNSIM_SOURCE_DIR) + "/configs/xor.json";
