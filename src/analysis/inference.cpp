@@ -73,12 +73,12 @@ InferenceMeasurement measure_inference(const config::Config& config,
                                        std::size_t measured, spice::Session& session) {
   const config::Analysis& analysis = config.analysis;
   const std::size_t input_count = config.network.inputs.size();
-  // Signals in netlist::signal_names() order: inputs (stepped), labels (0 V), learn (off),
-  // polarity (normal).
+  // Signals in netlist::signal_names() order: inputs (stepped), labels (0 V), then every learn
+  // line (off) and polarity (normal), all at vss.
   std::vector<netlist::Waveform> signals(input_count + config.network.outputs.size(),
                                          netlist::Waveform(0.0));
-  signals.emplace_back(config.network.supply.vss);
-  signals.emplace_back(config.network.supply.vss);
+  signals.resize(netlist::signal_names(config).size(),
+                 netlist::Waveform(config.network.supply.vss));
   std::vector<double> corners, reads;
   double t = analysis.hold_seconds;  // the network first settles with every input at 0 V
   for (const auto& sample : inputs) {

@@ -484,9 +484,9 @@ Task read_task(const ValueReader& value, const fs::path& config_file) {
 
 Training read_training(const ValueReader& value) {
   const Training defaults;
-  const ObjectReader object = value.object({"eta", "nudge", "nudge_deadzone_v", "epochs", "order",
-                                            "ramp_seconds", "settle_seconds", "learn_seconds",
-                                            "learn_seconds_final", "evaluate_every", "learning"});
+  const ObjectReader object = value.object(
+      {"eta", "nudge", "nudge_deadzone_v", "epochs", "order", "ramp_seconds", "settle_seconds",
+       "learn_seconds", "learn_seconds_final", "evaluate_every", "learning", "desync"});
   Training training;
   training.eta = object.optional("eta", defaults.eta).number(kFraction);
   training.nudge = read_choice(object, "nudge", kNudgeNames, defaults.nudge);
@@ -503,6 +503,9 @@ Training read_training(const ValueReader& value) {
       object.optional("learn_seconds_final", training.learn_seconds).number(kPositive);
   training.evaluate_every = object.optional("evaluate_every", defaults.evaluate_every).integer(1);
   training.learning = object.optional("learning", defaults.learning).boolean();
+  const ObjectReader desync = object.optional("desync", json::object()).object({"fraction"});
+  training.desync.fraction =
+      desync.optional("fraction", defaults.desync.fraction).number(kFraction);
   return training;
 }
 

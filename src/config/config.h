@@ -141,6 +141,13 @@ struct Training {
   double learn_seconds_final = 50e-6;
   int evaluate_every = 1;  // evaluation pass (learning off) every k epochs and at the end
   bool learning = true;    // false: learn stays at 0 V for the whole run
+  // Desynchronous learning (issue 17): with fraction p < 1 every edge has its own learn line,
+  // on in a seeded random fraction p of the learning windows (protocol/desync.h); 1: the one
+  // global line of the synchronous protocol.
+  struct Desync {
+    double fraction = 1.0;
+  } desync;
+  bool per_edge_learn() const { return desync.fraction < 1; }
 };
 
 struct Simulator {

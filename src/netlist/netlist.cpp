@@ -141,6 +141,15 @@ class Writer {
     return config_.network.inputs.size() + config_.network.outputs.size();
   }
   std::size_t polarity_signal() const { return learn_signal() + 1; }
+  // With training.desync, edge `edge`'s own learn line (after polarity).
+  std::size_t edge_learn_signal(int edge) const {
+    return polarity_signal() + 1 + static_cast<std::size_t>(edge);
+  }
+  // The learn node an edge's instance connects to: the global line, or with training.desync
+  // its own.
+  std::string learn_node(int edge) const {
+    return config_.training.per_edge_learn() ? "learn_" + std::to_string(edge) : "learn";
+  }
 
   const config::Config& config_;
   const network::Network& network_;
@@ -156,7 +165,8 @@ void write_header(Writer& w) {
             (n.periodic() ? "periodic" : "open") + " boundaries, " +
             std::to_string(n.edges().size()) + " twin edges.");
   w.comment("Node fR_C is lattice site (R, C) in the free copy, cR_C in the clamped copy;");
-  w.comment("gE is the shared gate of edge E; 'learn' enables learning (vss holds, vdd learns).");
+  w.comment("gE is the shared gate of edge E; 'learn' enables learning (vss holds, vdd learns)" +
+            std::string(c.training.per_edge_learn() ? ", 'learn_E' edge E's own." : "."));
   if (c.simulator.solver == config::Simulator::Solver::klu) {
     w.comment("simulator.solver klu (a libngspice without KLU ignores this line)");
     w.line(".options klu");
@@ -199,8 +209,18 @@ void write_sources(Writer& w) {
     w.line("isupply_vss 0 vss " + format_number(c.network.supply.vss * kSupplySiemens));
     w.line("rsupply_vss vss 0 " + format_number(1 / kSupplySiemens));
   }
-  w.section("learning enable, presented by the driver");
-  w.driven("vlearn", "learn", w.learn_signal());
+  if (c.training.per_edge_learn()) {
+    w.section("desynchronous learning: each edge's own learning enable, presented by the driver");
+    w.comment("(on in a seeded random fraction " + format_number(c.training.desync.fraction) +
+              " of the learning windows, held at vss otherwise)");
+    for (const auto& e : n.edges()) {
+      w.driven("vlearn_" + std::to_string(e.index), w.learn_node(e.index),
+               w.edge_learn_signal(e.index));
+    }
+  } else {
+    w.section("learning enable, presented by the driver");
+    w.driven("vlearn", "learn", w.learn_signal());
+  }
   w.comment("learning polarity: vss normal, vdd reversed (training.nudge symmetric flips it, and");
   w.comment("with it the nudge, halfway through each learning window; otherwise it stays at vss)");
   w.driven("vpolarity", "polarity", w.polarity_signal());
@@ -336,7 +356,7 @@ void write_edges(Writer& w, const EdgeDefinition& edge) {
                          format_number(draws.learning_offset[index]);
     }
     w.line(edge_instance(e.index) + " " + fa + " " + fb + " " + ca + " " + cb + " " +
-           gate_node(e.index) + " learn vdd " + vss_node(c) + " " +
+           gate_node(e.index) + " " + w.learn_node(e.index) + " vdd " + vss_node(c) + " " +
            (edge.has_polarity ? "polarity " : "") + subckt + instance_params);
   }
 }
@@ -456,6 +476,10 @@ std::vector<std::string> signal_names(const config::Config& config) {
   for (const auto& output : config.network.outputs) names.push_back("label_" + output.name);
   names.push_back("learn");
   names.push_back("polarity");
+  if (config.training.per_edge_learn()) {
+    const std::size_t edges = network::Network::lattice(config.network).edges().size();
+    for (std::size_t e = 0; e < edges; ++e) names.push_back("learn_" + std::to_string(e));
+  }
   return names;
 }
 

@@ -22,7 +22,10 @@ std::string gate_node(int edge);
 std::string edge_instance(int edge);
 
 // The signals the driver presents, in this order: one per input node (named after it), one
-// label per output ("label_<output>"), "learn" and "polarity".
+// label per output ("label_<output>"), "learn" and "polarity", and with training.desync
+// (fraction < 1) one learn line per edge, "learn_<edge>", which the edges then use instead of
+// "learn" (no source drives "learn" then: it is the controller's window, kept so the indices
+// of every other signal stay put).
 std::vector<std::string> signal_names(const config::Config& config);
 
 // A voltage source whose value is one of the driver's signals.

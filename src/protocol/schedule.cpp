@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <random>
 
+#include "network/network.h"
+#include "protocol/desync.h"
 #include "tasks/random.h"
 
 namespace cllnsim::protocol {
@@ -34,7 +36,11 @@ Schedule::Schedule(const config::Config& config, const tasks::Dataset& data)
       learn_off_(config.network.supply.vss),
       polarity_normal_(config.network.supply.vss),
       polarity_reversed_(config.network.supply.vdd),
-      epochs_(config.training.epochs) {
+      epochs_(config.training.epochs),
+      learn_signal_(data.train.front().inputs.size() + data.train.front().labels.size()),
+      edge_learn_lines_(config.training.per_edge_learn()
+                            ? network::Network::lattice(config.network).edges().size()
+                            : 0) {
   // Walk the whole run once with the same arithmetic append_epoch uses, so epoch boundaries
   // match the corners to the last bit.
   std::vector<netlist::Waveform> scratch = initial_signals();
@@ -58,6 +64,7 @@ std::vector<netlist::Waveform> Schedule::initial_signals() const {
   std::vector<netlist::Waveform> signals(inputs + labels, netlist::Waveform(0.0));
   signals.emplace_back(learn_off_);
   signals.emplace_back(polarity_normal_);
+  signals.insert(signals.end(), edge_learn_lines_, netlist::Waveform(learn_off_));
   return signals;
 }
 
@@ -85,20 +92,28 @@ double Schedule::present(std::vector<netlist::Waveform>& signals, const tasks::S
   std::size_t k = 0;
   for (double volts : sample.inputs) signals[k++].ramp_to(t, ramped, volts);
   for (double volts : sample.labels) signals[k++].ramp_to(t, ramped, volts);
-  if (symmetric()) signals.back().ramp_to(t, ramped, polarity_normal_);
+  if (symmetric()) signals[learn_signal_ + 1].ramp_to(t, ramped, polarity_normal_);
   plan.corners.insert(plan.corners.end(), {t, ramped});
   return snap(ramped + training_.settle_seconds);
 }
 
-// Switches learning on at `t` for `seconds`; returns when it is off again.
+// Switches learning on at `t` for `seconds`; returns when it is off again. With desync, each
+// edge's own line follows only when that edge's draw for this window says it learns.
 double Schedule::learn_window(std::vector<netlist::Waveform>& signals, double t, double seconds,
-                              EpochPlan& plan) const {
-  netlist::Waveform& learn = signals[signals.size() - 2];
+                              int epoch, std::size_t window, EpochPlan& plan) const {
   const double learning = snap(t + training_.ramp_seconds);
   const double learn_until = snap(learning + seconds);
   const double held = snap(learn_until + training_.ramp_seconds);
-  learn.ramp_to(t, learning, learn_on_);
-  learn.ramp_to(learn_until, held, learn_off_);
+  const auto pulse = [&](netlist::Waveform& learn) {
+    learn.ramp_to(t, learning, learn_on_);
+    learn.ramp_to(learn_until, held, learn_off_);
+  };
+  pulse(signals[learn_signal_]);
+  for (std::size_t edge = 0; edge < edge_learn_lines_; ++edge) {
+    if (edge_learns(seed_, training_.desync.fraction, epoch, window, edge)) {
+      pulse(signals[learn_signal_ + 2 + edge]);
+    }
+  }
   plan.corners.insert(plan.corners.end(), {t, learning, learn_until, held});
   return held;
 }
@@ -119,15 +134,18 @@ double Schedule::walk_epoch(int epoch, double start, std::vector<netlist::Wavefo
     // The symmetric nudge splits the window: half with the nudge and polarity normal, then the
     // polarity (and with it the nudge) reversed, the networks settled again, the other half.
     const double window = learn_seconds(epoch) / (symmetric() ? 2 : 1);
-    for (std::size_t index : training_order(epoch)) {
+    const std::vector<std::size_t> order = training_order(epoch);
+    for (std::size_t position = 0; position < order.size(); ++position) {
+      const std::size_t index = order[position];
       plan.presentations.push_back({t, true, Pass::train, index});
       t = present(signals, data_.train[index], t, plan);
-      t = learn_window(signals, t, window, plan);
+      t = learn_window(signals, t, window, epoch, position, plan);
       if (symmetric()) {
         const double reversed = snap(t + training_.ramp_seconds);
-        signals.back().ramp_to(t, reversed, polarity_reversed_);
+        signals[learn_signal_ + 1].ramp_to(t, reversed, polarity_reversed_);
         plan.corners.insert(plan.corners.end(), {t, reversed});
-        t = learn_window(signals, snap(reversed + training_.settle_seconds), window, plan);
+        t = learn_window(signals, snap(reversed + training_.settle_seconds), window, epoch,
+                         position, plan);
       }
     }
   }

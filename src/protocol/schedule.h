@@ -52,7 +52,7 @@ class Schedule {
   bool evaluated(int epoch) const;
 
   // Signal values at t = 0, in netlist::signal_names() order: inputs and labels at 0 V,
-  // learning off, polarity normal.
+  // learning off, polarity normal (and, with training.desync, every edge's learn line off).
   std::vector<netlist::Waveform> initial_signals() const;
   // Appends epoch `epoch`'s steps to `signals` (holding the values reached before it).
   EpochPlan append_epoch(int epoch, std::vector<netlist::Waveform>& signals) const;
@@ -65,8 +65,9 @@ class Schedule {
  private:
   double present(std::vector<netlist::Waveform>& signals, const tasks::Sample& sample, double t,
                  EpochPlan& plan) const;
-  double learn_window(std::vector<netlist::Waveform>& signals, double t, double seconds,
-                      EpochPlan& plan) const;
+  // `window` numbers the epoch's learning windows (one per training sample).
+  double learn_window(std::vector<netlist::Waveform>& signals, double t, double seconds, int epoch,
+                      std::size_t window, EpochPlan& plan) const;
   bool symmetric() const { return training_.nudge == config::Training::Nudge::symmetric; }
   // Appends the epoch's steps from `start`, fills `plan`, returns the epoch's end time.
   double walk_epoch(int epoch, double start, std::vector<netlist::Waveform>& signals,
@@ -77,6 +78,8 @@ class Schedule {
   std::uint64_t seed_;
   double learn_on_, learn_off_, polarity_normal_, polarity_reversed_;
   int epochs_;
+  std::size_t learn_signal_;      // the global learn line; polarity follows it
+  std::size_t edge_learn_lines_;  // with training.desync: one learn line per edge, after polarity
   std::vector<double> epoch_start_;  // epochs_ + 2 entries: the last is the run's end
 };
 
