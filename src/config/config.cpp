@@ -79,6 +79,10 @@ constexpr EnumNames<Training::Nudge, 2> kNudgeNames{{
     {"one_sided", Training::Nudge::one_sided},
     {"symmetric", Training::Nudge::symmetric},
 }};
+constexpr EnumNames<Training::Protocol, 2> kProtocolNames{{
+    {"coupled", Training::Protocol::coupled},
+    {"equilibrium_propagation", Training::Protocol::equilibrium_propagation},
+}};
 constexpr EnumNames<InitialGates::Kind, 2> kGateKindNames{{
     {"uniform", InitialGates::Kind::uniform},
     {"constant", InitialGates::Kind::constant},
@@ -482,11 +486,12 @@ Task read_task(const ValueReader& value, const fs::path& config_file) {
   return task;
 }
 
-Training read_training(const ValueReader& value) {
+Training read_training(const ValueReader& value, const Edge& edge) {
   const Training defaults;
-  const ObjectReader object = value.object(
-      {"eta", "nudge", "nudge_deadzone_v", "epochs", "order", "ramp_seconds", "settle_seconds",
-       "learn_seconds", "learn_seconds_final", "evaluate_every", "learning", "desync"});
+  const ObjectReader object =
+      value.object({"eta", "nudge", "nudge_deadzone_v", "epochs", "order", "ramp_seconds",
+                    "settle_seconds", "learn_seconds", "learn_seconds_final", "evaluate_every",
+                    "learning", "desync", "protocol", "ep_gain_param"});
   Training training;
   training.eta = object.optional("eta", defaults.eta).number(kFraction);
   training.nudge = read_choice(object, "nudge", kNudgeNames, defaults.nudge);
@@ -506,6 +511,15 @@ Training read_training(const ValueReader& value) {
   const ObjectReader desync = object.optional("desync", json::object()).object({"fraction"});
   training.desync.fraction =
       desync.optional("fraction", defaults.desync.fraction).number(kFraction);
+  training.protocol = read_choice(object, "protocol", kProtocolNames, defaults.protocol);
+  const ValueReader gain = object.optional("ep_gain_param", defaults.ep_gain_param);
+  training.ep_gain_param = gain.string(kParameterName);
+  if (training.protocol == Training::Protocol::equilibrium_propagation &&
+      !edge.params.count(training.ep_gain_param)) {
+    gain.fail("\"" + training.ep_gain_param + "\", which network.edge.params does not set",
+              "the name of a parameter set in network.edge.params (the learning gain at unit "
+              "nudge, which equilibrium_propagation divides by eta)");
+  }
   return training;
 }
 
@@ -542,8 +556,8 @@ bool is_classification(const Task& task) {
 
 Analysis read_analysis(const ValueReader& value, const Config& config) {
   const Analysis defaults;
-  const ObjectReader object = value.object(
-      {"boundary_grid", "inference_samples", "step_seconds", "hold_seconds", "settle_tolerance"});
+  const ObjectReader object = value.object({"boundary_grid", "inference_samples", "step_seconds",
+                                            "hold_seconds", "settle_tolerance", "gradient_check"});
   // A decision boundary is drawn by default where there is one to draw: two inputs, classes.
   const bool planar = config.network.inputs.size() == 2 && is_classification(config.task);
   Analysis analysis;
@@ -554,6 +568,21 @@ Analysis read_analysis(const ValueReader& value, const Config& config) {
   analysis.hold_seconds = object.optional("hold_seconds", defaults.hold_seconds).number(kPositive);
   analysis.settle_tolerance =
       object.optional("settle_tolerance", defaults.settle_tolerance).number(kOpenFraction);
+  const ObjectReader check = object.optional("gradient_check", json::object())
+                                 .object({"epochs", "delta_v", "learn_seconds"});
+  for (const ValueReader& epoch :
+       check.optional("epochs", json::array()).array("an array of epoch numbers", 0)) {
+    analysis.gradient_check.epochs.push_back(epoch.integer(0));
+    if (analysis.gradient_check.epochs.back() > config.training.epochs) {
+      epoch.fail(
+          std::to_string(analysis.gradient_check.epochs.back()),
+          "an epoch from 0 to training.epochs (" + std::to_string(config.training.epochs) + ")");
+    }
+  }
+  analysis.gradient_check.delta_v =
+      check.optional("delta_v", defaults.gradient_check.delta_v).number(kPositive);
+  analysis.gradient_check.learn_seconds =
+      check.optional("learn_seconds", defaults.gradient_check.learn_seconds).number(kNonNegative);
   return analysis;
 }
 
@@ -568,7 +597,7 @@ Config read_config(json& document, const fs::path& file, const Diagnostics& diag
   config.seed = top.required("seed").integer<std::uint64_t>(0);
   config.network = read_network(top.required("network"), file);
   config.task = read_task(top.optional("task", json::object()), file);
-  config.training = read_training(top.optional("training", json::object()));
+  config.training = read_training(top.optional("training", json::object()), config.network.edge);
   config.simulator = read_simulator(top.optional("simulator", json::object()));
   config.physical =
       read_physical(top.optional("physical", json::object()), config.network, config.seed);

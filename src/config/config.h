@@ -147,6 +147,13 @@ struct Training {
   struct Desync {
     double fraction = 1.0;
   } desync;
+  // equilibrium_propagation (issue 17): eta is EP's small nudge beta, and the learning circuit's
+  // gain (the edge parameter ep_gain_param) is set to its configured value / beta, as a lab sets
+  // the learning amplifier's gain, so the step tends to the gradient as beta -> 0 instead of
+  // vanishing. coupled: the gain is the configured value at every eta.
+  enum class Protocol { coupled, equilibrium_propagation };
+  Protocol protocol = Protocol::coupled;
+  std::string ep_gain_param = "gl";
   bool per_edge_learn() const { return desync.fraction < 1; }
 };
 
@@ -218,6 +225,15 @@ struct Analysis {
   double step_seconds = 1e-8;      // rise time of an input step
   double hold_seconds = 1e-5;      // how long each input is held
   double settle_tolerance = 0.01;  // settled: within this fraction of the output's full scale
+  // A diagnostic (never fed into learning): after each of these epochs, the finite-difference
+  // gradient of the training MSE (gates +-delta_v per edge, learning off) against the gate step
+  // of one training epoch from the same state (protocol/gradient_check.h).
+  struct GradientCheck {
+    std::vector<int> epochs;
+    double delta_v = 0.005;
+    // Learning time per sample of the measured step; 0: the run's at that epoch.
+    double learn_seconds = 0.0;
+  } gradient_check;
 };
 
 struct Config {

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "io/csv.h"
+#include "netlist/edge_params.h"
 #include "netlist/noise.h"
 #include "netlist/physical.h"
 
@@ -324,7 +325,7 @@ void write_edges(Writer& w, const EdgeDefinition& edge) {
   w.section(std::string("twin edges: fa fb ca cb g learn vdd vss") +
             (edge.has_polarity ? " polarity" : ""));
   std::string params;
-  for (const auto& [name, value] : c.network.edge.params) {
+  for (const auto& [name, value] : edge_instance_params(c)) {
     params += " " + name + "=" + format_number(value);
   }
   const double wire = c.physical.wire_ohms;

@@ -462,6 +462,23 @@ void with_one_retry(const config::Config& config, const std::string& what,
   }
 }
 
+std::vector<EpochEnd> simulate_epochs(const config::Config& config, const network::Network& network,
+                                      const netlist::EdgeDefinition& edge,
+                                      const tasks::Dataset& data, spice::Session& session,
+                                      const std::vector<double>& gates, int last_epoch) {
+  const Schedule schedule(config, data);
+  TrainingClock clock(0.0);
+  std::vector<FinishedEpoch> finished;
+  std::vector<std::string> retries;
+  with_one_retry(config, "a gradient-check measurement", retries, [&](const config::Config& c) {
+    simulate_segment(c, network, edge, data, schedule, session, clock, start_state(schedule, gates),
+                     last_epoch, finished, {});
+  });
+  std::vector<EpochEnd> ends;
+  for (FinishedEpoch& epoch : finished) ends.push_back({epoch.gates, epoch.record.train});
+  return ends;
+}
+
 TrainingSummary train(const config::Config& config, const network::Network& network,
                       const netlist::EdgeDefinition& edge, const tasks::Dataset& data,
                       spice::Session& session,
@@ -479,11 +496,20 @@ TrainingSummary train(const config::Config& config, const network::Network& netw
   RunState state = resume_from ? *resume_from : start_state(schedule, summary.initial_gates);
   TrainingClock clock(state.wall_seconds);
   const int every = config.checkpoint.every_epochs;
+  const std::vector<int>& checks = config.analysis.gradient_check.epochs;
+  const auto check_here = [&](const RunState& at) {
+    if (std::find(checks.begin(), checks.end(), at.epoch) == checks.end()) return;
+    summary.gradient_checks.push_back(
+        check_gradient(config, network, edge, data, session, at.gates, at.epoch));
+  };
   bool simulated = false;
   while (state.epoch < schedule.epochs()) {
     // The next multiple of `every` (epoch 0, a short evaluation, joins the first segment).
-    const int last_epoch =
+    int last_epoch =
         std::min(schedule.epochs(), std::max(every, (state.epoch + every) / every * every));
+    for (int check : checks) {
+      if (check > state.epoch && check < last_epoch) last_epoch = check;
+    }
     std::vector<FinishedEpoch> finished;
     const std::string epochs =
         "epochs " + std::to_string(state.epoch + 1) + "-" + std::to_string(last_epoch);
@@ -500,6 +526,7 @@ TrainingSummary train(const config::Config& config, const network::Network& netw
       if (on_epoch) on_epoch(epoch.record);
     }
     if (on_checkpoint) on_checkpoint(state);
+    if (state.epoch < schedule.epochs()) check_here(state);
   }
 
   summary.train = state.train;
@@ -517,6 +544,8 @@ TrainingSummary train(const config::Config& config, const network::Network& netw
           netlist::edge_instance(static_cast<int>(e)) + "." + edge.free_transistor + "[gds]"));
     }
   }
+  // After the conductances: the check loads circuits of its own.
+  if (simulated) check_here(state);
   return summary;
 }
 

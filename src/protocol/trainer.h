@@ -13,6 +13,7 @@
 #include "netlist/edge_file.h"
 #include "netlist/netlist.h"
 #include "network/network.h"
+#include "protocol/gradient_check.h"
 #include "spice/session.h"
 #include "tasks/dataset.h"
 
@@ -65,6 +66,9 @@ struct TrainingSummary {
   // empty when the edge has no MOSFET between fa and fb.
   std::vector<double> conductances;
   std::vector<std::string> retries;  // segments retried with simulator.retry_options
+  // analysis.gradient_check's measurements made by this process (a resumed run's earlier ones
+  // are not in its checkpoint).
+  std::vector<GradientCheck> gradient_checks;
 };
 
 // The run at the end of an epoch where a segment ends (see README "Checkpoints and resume").
@@ -100,6 +104,18 @@ void with_one_retry(const config::Config& config, const std::string& what,
                     std::vector<std::string>& retries,
                     const std::function<void(const config::Config&)>& attempt);
 
+// A measurement outside the training loop: epochs 0 .. last_epoch of `config`'s schedule in a
+// freshly loaded circuit whose gates start at `gates` (one retry with retry_options). Returns the
+// gates at the end of each epoch and the training metrics of those that evaluate.
+struct EpochEnd {
+  std::vector<double> gates;
+  Metrics train;
+};
+std::vector<EpochEnd> simulate_epochs(const config::Config& config, const network::Network& network,
+                                      const netlist::EdgeDefinition& edge,
+                                      const tasks::Dataset& data, spice::Session& session,
+                                      const std::vector<double>& gates, int last_epoch);
+
 // `on_netlist` receives the exact netlist before it is simulated (for the run directory).
 // The run is simulated in segments of config.checkpoint.every_epochs epochs, each a fresh
 // transient starting from the previous one's end state; a run resumed from a segment's end state
@@ -107,6 +123,7 @@ void with_one_retry(const config::Config& config, const std::string& what,
 // reach `on_epoch` when it has succeeded, then its end state reaches `on_checkpoint`. A failed
 // segment is retried once with simulator.retry_options added to the options (noted in
 // RunState::retries); a second failure throws simulation_error saying when and where.
+// Segments also end at every epoch of analysis.gradient_check.epochs, where the check is made.
 // `on_progress` receives a Progress at every accepted time point (also of a segment that then
 // fails and is retried).
 TrainingSummary train(const config::Config& config, const network::Network& network,

@@ -19,6 +19,21 @@
 namespace cllnsim::results {
 namespace {
 
+// analysis.gradient_check's measurements (README "Equilibrium propagation").
+nlohmann::json describe_gradient_checks(const std::vector<protocol::GradientCheck>& checks) {
+  nlohmann::json described = nlohmann::json::array();
+  for (const protocol::GradientCheck& check : checks) {
+    described.push_back({{"epoch", check.epoch},
+                         {"cosine", check.cosine},
+                         {"cost_mse", check.cost_mse},
+                         {"learn_seconds", check.learn_seconds},
+                         {"wall_seconds", check.wall_seconds},
+                         {"gradient", check.gradient},
+                         {"step", check.step}});
+  }
+  return described;
+}
+
 nlohmann::json base_results(const protocol::Experiment& experiment) {
   const config::Config& config = experiment.config;
   return {
@@ -209,6 +224,9 @@ TrainingOutcome run_training(const protocol::Experiment& experiment,
   results["energy_per_parameter_inference_j"] = inference.energy_per_parameter_joules;
   results["inference_inputs_measured"] = inference.measured_inputs;
   results["settled_within_hold"] = inference.settled_within_hold;
+  if (!summary.gradient_checks.empty()) {
+    results["gradient_checks"] = describe_gradient_checks(summary.gradient_checks);
+  }
   if (!inference.settled_within_hold) {
     outcome.warnings.push_back(
         "the outputs did not settle within analysis.hold_seconds = " +

@@ -535,4 +535,29 @@ TEST_F(ConfigErrorTest, CheckpointIntervalBelowOneAndBadRetryOptionAreRejected) 
   EXPECT_TRUE(ContainsAll(error_of(document), {"at simulator.retry_options.reltol"}));
 }
 
+// Equilibrium propagation divides the learning gain by eta, so the gain must be one the config
+// sets (README "Equilibrium propagation").
+TEST_F(ConfigErrorTest, EquilibriumPropagationNeedsItsGainInTheEdgeParams) {
+  json document = minimal();
+  document["training"] = {{"protocol", "equilibrium_propagation"}};
+  EXPECT_TRUE(ContainsAll(error_of(document),
+                          {"config.json", "at training.ep_gain_param", "found \"gl\"",
+                           "which network.edge.params does not set", "expected the name"}));
+  document["network"]["edge"]["params"] = {{"gl", 2.5e-3}};
+  const Config config = load_text(document.dump());
+  EXPECT_EQ(config.training.protocol, Training::Protocol::equilibrium_propagation);
+  EXPECT_EQ(config.training.ep_gain_param, "gl");
+}
+
+TEST_F(ConfigErrorTest, GradientCheckEpochsMustBeWithinTheRun) {
+  json document = minimal();
+  document["training"] = {{"epochs", 20}};
+  document["analysis"] = {{"gradient_check", {{"epochs", {0, 21}}}}};
+  EXPECT_TRUE(
+      ContainsAll(error_of(document), {"at analysis.gradient_check.epochs[1]", "found 21",
+                                       "expected an epoch from 0 to training.epochs (20)"}));
+  document["analysis"]["gradient_check"] = {{"epochs", {0, 20}}, {"delta_v", 0}};
+  EXPECT_TRUE(ContainsAll(error_of(document), {"at analysis.gradient_check.delta_v"}));
+}
+
 }  // namespace cllnsim::config

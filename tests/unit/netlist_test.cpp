@@ -577,5 +577,22 @@ TEST(NetlistReplay, EndsWithTranSaveMeasuresAndEnd) {
   EXPECT_EQ(lines.back(), ".end");
 }
 
+// Under equilibrium propagation the learning gain is the configured gain at unit nudge divided by
+// eta (the lab's amplifier setting); coupled learning passes it as configured.
+TEST(NetlistText, EquilibriumPropagationDividesTheLearningGainByEta) {
+  std::string json = kDifferential;
+  const std::string eta = R"("eta": 0.5)";
+  json.replace(json.find(eta), eta.size(), R"("eta": 0.05, "protocol": "equilibrium_propagation")");
+  const Generated ep = Generate(json.c_str());
+  const Generated coupled = Generate(kDifferential);
+  const auto gain = [](const std::string& line) {
+    const std::size_t at = line.find(" gl=");
+    return std::stod(line.substr(at + 4));
+  };
+  EXPECT_DOUBLE_EQ(gain(coupled.Line("xe0")), 2e-3);
+  EXPECT_NEAR(gain(ep.Line("xe0")), 2e-3 / 0.05, 1e-12);
+  EXPECT_NE(ep.Line("xe0").find(" cg=4e-09"), std::string::npos) << ep.Line("xe0");
+}
+
 }  // namespace
 }  // namespace cllnsim::netlist
