@@ -57,4 +57,10 @@ TEST_F(Training, SymmetricNudgeFollowsTheGradientBetterThanOneSidedAtALargeNudge
   EXPECT_LT(cosine("one_sided"), cosine("symmetric") - 0.05);
 }
 
+// The bar for equilibrium propagation (configs/xor_ep.json, beta 0.05, symmetric), as for
+// the shipped coupled-learning XOR; without its gradient checks, which only measure.
+TEST_F(Training, ShippedXorEpConfigLearnsXorForFourOfFiveSeeds) {
+  EXPECT_GE(seeds_learning_xor("xor_ep.json", {"analysis.gradient_check.epochs=[]"}), 4);
+}
+
 }  // namespace

@@ -94,13 +94,14 @@ class Training : public ::testing::Test {
   }
 
   // Trains `config` (under configs/) with seeds 1-5; returns how many end with XOR learned (all
-  // 4 samples right), printing each seed's result.
-  int seeds_learning_xor(const std::string& config) {
+  // 4 samples right), printing each seed's result; `settings` are added to every run.
+  int seeds_learning_xor(const std::string& config, const std::vector<std::string>& settings = {}) {
     int learned = 0;
     for (int seed = 1; seed <= 5; ++seed) {
       const fs::path out = dir_ / ("seed" + std::to_string(seed));
-      EXPECT_EQ(train(std::string(CLLNSIM_SOURCE_DIR) + "/configs/" + config, out,
-                      {"seed=" + std::to_string(seed)})
+      std::vector<std::string> run_settings = settings;
+      run_settings.push_back("seed=" + std::to_string(seed));
+      EXPECT_EQ(train(std::string(CLLNSIM_SOURCE_DIR) + "/configs/" + config, out, run_settings)
                     .exit_code,
                 0);
       const auto results = nlohmann::json::parse(read(out / "results.json"));
