@@ -67,7 +67,7 @@ outdated_ngspice() {
 }
 
 use_ngspice_from_backports() {
-  if ! grep -rqs "bookworm-backports" /etc/apt/sources.list /etc/apt/sources.list.d/; then
+  if ! grep -rqsE '^[^#]*bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/; then
     write_if_changed /etc/apt/sources.list.d/bookworm-backports.sources "\
 Types: deb
 URIs: http://deb.debian.org/debian
