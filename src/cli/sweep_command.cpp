@@ -255,7 +255,15 @@ int sweep_command(const std::vector<std::string>& args) {
   const po::variables_map& vm = *parsed;
   sweep::Spec spec = sweep::read_spec(vm["config"].as<std::string>());
   // --set adds to the spec's "set": applied to every point.
-  for (const auto& setting : overrides_of(vm)) spec.set.push_back(setting);
+  for (const auto& setting : overrides_of(vm)) {
+    if (setting.path == "seed") {
+      throw input_error("--set seed=" + setting.value +
+                        ": a sweep sets each point's seed to first_seed + its repeat; set "
+                        "\"repeats\" and \"first_seed\" in " +
+                        vm["config"].as<std::string>());
+    }
+    spec.set.push_back(setting);
+  }
   sweep::check_axis_paths(spec);
 
   if (vm.count("list")) {
