@@ -135,6 +135,7 @@ Characterization characterize(const BenchConfig& config, const netlist::EdgeDefi
   const Window holding{config.timing.settle_seconds, config.timing.droop_seconds,
                        std::max(config.simulator.max_step, config.timing.droop_seconds / 20)};
   Characterization result;
+  result.ngspice_version = session.library_info().version;
   for (std::size_t first = 0; first < points.size(); first += batch) {
     const std::vector<BenchPoint> part(points.begin() + first,
                                        points.begin() + std::min(first + batch, points.size()));
@@ -243,8 +244,7 @@ void write_characterization(const std::filesystem::path& out, const BenchConfig&
       {"transients", result.transients},
       {"time_points", result.time_points},
       {"wall_seconds", result.wall_seconds},
-      {"versions",
-       {{"cllnsim", CLLNSIM_VERSION}, {"libngspice", spice::Session::ngspice_version()}}}};
+      {"versions", {{"cllnsim", CLLNSIM_VERSION}, {"libngspice", result.ngspice_version}}}};
   io::write_json_atomically(out / "report.json", report);
 }
 

@@ -22,6 +22,7 @@ struct Characterization {
   std::size_t transients = 0;
   std::size_t time_points = 0;
   double wall_seconds = 0.0;
+  std::string ngspice_version;  // of the loaded libngspice
   bool meets_spec() const;
 };
 

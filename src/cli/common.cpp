@@ -88,9 +88,14 @@ std::vector<config::Override> overrides_of(const po::variables_map& vm) {
   return overrides;
 }
 
+// The loaded library's version (asked through a session: `--version` does nothing else), and
+// the one built against when they differ (an ngspice upgraded without a rebuild).
 std::string version_text() {
-  return std::string("cllnsim ") + CLLNSIM_VERSION + " (libngspice " +
-         spice::Session::ngspice_version() + ")";
+  spice::Session session;
+  const std::string loaded = session.library_info().version;
+  const std::string built = spice::Session::built_against_version();
+  return std::string("cllnsim ") + CLLNSIM_VERSION + " (libngspice " + loaded +
+         (loaded == built ? "" : ", built against " + built) + ")";
 }
 
 namespace {

@@ -115,6 +115,13 @@ void ProgressLine::event(const std::string& text) {
   }
 }
 
+void ProgressLine::notice(const std::string& text) {
+  const bool on_line = mode_ == ProgressMode::terminal && drawn_any_ && !finished_;
+  out_ << (on_line ? "\r\x1b[K" : "") + text + "\n";
+  if (on_line) out_ << redraw_sequence(drawn_, columns_());
+  out_ << std::flush;
+}
+
 void ProgressLine::finish() {
   if (mode_ == ProgressMode::off || finished_) return;
   if (!pending_.empty()) draw(pending_);
@@ -130,6 +137,7 @@ void ProgressLine::draw(const std::string& text) {
   }
   out_ << std::flush;
   drawn_any_ = true;
+  drawn_ = text;
   pending_.clear();
   last_drawn_at_ = clock_();
 }

@@ -63,6 +63,9 @@ class ProgressLine {
   // An event worth a line of its own (rare by the caller's promise, e.g. a sweep point
   // finished): a plain line at once; on a terminal, as update().
   void event(const std::string& text);
+  // A message for the user outside the progress (core/notice.h), shown in every mode, also off:
+  // on a terminal it replaces the drawn line, and the progress is drawn again below it.
+  void notice(const std::string& text);
   // Draws the last text if it was not drawn, ends the terminal line with a newline, and stops
   // drawing. Idempotent; the destructor calls it (so an error message starts on a fresh line).
   void finish();
@@ -77,6 +80,7 @@ class ProgressLine {
   ProgressTiming timing_;
   double last_drawn_at_;
   bool drawn_any_ = false;  // something is on the terminal line
+  std::string drawn_;       // the text last drawn
   std::string pending_;     // the last text given and not drawn
   bool finished_ = false;
 };

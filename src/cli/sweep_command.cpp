@@ -145,19 +145,34 @@ int submit_to_slurm(const po::variables_map& vm, const sweep::Spec& spec,
   return 0;
 }
 
-// The command that runs `points` again: through Slurm if the sweep was submitted there.
-std::string rerun_command(const std::vector<std::size_t>& points,
-                          const std::vector<std::string>& command, const fs::path& out) {
-  const fs::path script = out / "sweep.sbatch";
+// The commands that run points again: through Slurm if the sweep was submitted there (the
+// cluster's MaxArraySize is asked once, when the first such command is made).
+class RerunCommands {
+ public:
+  RerunCommands(std::vector<std::string> command, fs::path out)
+      : command_(std::move(command)), out_(std::move(out)) {}
+  std::string operator()(const std::vector<std::size_t>& points);
+
+ private:
+  std::vector<std::string> command_;
+  fs::path out_;
+  std::optional<std::size_t> max_array_;
+};
+
+std::string RerunCommands::operator()(const std::vector<std::size_t>& points) {
+  const fs::path script = out_ / "sweep.sbatch";
   if (fs::exists(script)) {
-    std::string why_not;  // without scontrol: Slurm's default, as at submission
-    const auto parts = sweep::split_points(points, sweep::max_array_size(why_not));
-    return sbatch_commands(parts, sweep::array_limit(script), out, script);
+    if (!max_array_) {
+      std::string why_not;  // without scontrol: Slurm's default, as at submission
+      max_array_ = sweep::max_array_size(why_not);
+    }
+    const auto parts = sweep::split_points(points, *max_array_);
+    return sbatch_commands(parts, sweep::array_limit(script), out_, script);
   }
   std::string loop = "for k in";
   for (const std::size_t k : points) loop += " " + std::to_string(k);
   loop += "; do";
-  for (const std::string& word : command) loop += " " + sweep::shell_quote(word);
+  for (const std::string& word : command_) loop += " " + sweep::shell_quote(word);
   return loop + " --point \"$k\"; done";
 }
 
@@ -198,10 +213,11 @@ int collect(const po::variables_map& vm, sweep::Sweep& sweep,
     std::cout << "unfinished working folder (a run in progress, or left by a killed task): "
               << partial.string() << "\n";
   }
+  RerunCommands rerun_command(command, out);
   if (!missing.empty()) {
     std::cout << (queued ? "missing (no result, not queued): " : "not finished: ")
-              << sweep::index_list(missing)
-              << "\nre-submit them: " << rerun_command(missing, command, out) << "\n";
+              << sweep::index_list(missing) << "\nre-submit them: " << rerun_command(missing)
+              << "\n";
   }
   if (!merged.failed.empty()) {
     std::string folders;
@@ -210,7 +226,7 @@ int collect(const po::variables_map& vm, sweep::Sweep& sweep,
     }
     std::cout << "failed (reasons in sweep.csv): " << sweep::index_list(merged.failed)
               << "\nrun them again (after changing what made them fail): rm -r" << folders << " && "
-              << rerun_command(merged.failed, command, out) << "\n";
+              << rerun_command(merged.failed) << "\n";
   }
   return 0;
 }
@@ -239,7 +255,15 @@ int sweep_command(const std::vector<std::string>& args) {
   const po::variables_map& vm = *parsed;
   sweep::Spec spec = sweep::read_spec(vm["config"].as<std::string>());
   // --set adds to the spec's "set": applied to every point.
-  for (const auto& setting : overrides_of(vm)) spec.set.push_back(setting);
+  for (const auto& setting : overrides_of(vm)) {
+    if (setting.path == "seed") {
+      throw input_error("--set seed=" + setting.value +
+                        ": a sweep sets each point's seed to first_seed + its repeat; set "
+                        "\"repeats\" and \"first_seed\" in " +
+                        vm["config"].as<std::string>());
+    }
+    spec.set.push_back(setting);
+  }
   sweep::check_axis_paths(spec);
 
   if (vm.count("list")) {

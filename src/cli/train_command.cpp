@@ -6,11 +6,11 @@
 #include "cli/progress.h"
 #include "cli/supervisor.h"
 #include "core/error.h"
+#include "core/notice.h"
 #include "io/csv.h"
 #include "protocol/experiment.h"
 #include "results/run_directory.h"
 #include "results/training_run.h"
-#include "spice/session.h"
 
 namespace po = boost::program_options;
 
@@ -52,22 +52,6 @@ void draw_plots(const std::filesystem::path& dir) {
   }
 }
 
-// simulator.solver "klu" on a libngspice without KLU (Debian bookworm's 39.3 ignores
-// `.options klu` without a word) is a bad input: refused here, before anything is written.
-void require_solver(const config::Config& config) {
-  if (config.simulator.solver != config::Simulator::Solver::klu) return;
-  spice::Session session;
-  const spice::LibraryInfo library = session.library_info();
-  if (!library.klu) {
-    throw input_error(
-        "simulator.solver: \"klu\" needs a libngspice built with KLU, and the "
-        "loaded one (ngspice-" +
-        library.version +
-        ") has none; use \"sparse\", or build against ngspice 46 from "
-        "bookworm-backports (README, ngspice 46)");
-  }
-}
-
 }  // namespace
 
 int train_command(const std::vector<std::string>& args) {
@@ -101,8 +85,6 @@ int train_command(const std::vector<std::string>& args) {
                           : results::default_run_directory(experiment.config);
   }
 
-  require_solver(experiment.config);
-
   // Everything was checked above (exit 2, nothing written); the simulation runs in a child.
   if (const std::optional<ChildEnd> ended = fork_supervised()) {
     const int code = ended->exit_code;
@@ -133,6 +115,7 @@ int train_command(const std::vector<std::string>& args) {
       if (line.due()) line.update(status.text());
     };
   }
+  const ScopedNoticeSink notices([&line](const std::string& text) { line.notice(text); });
   install_stop_handlers();
   const results::TrainingOutcome outcome = results::run_training(
       experiment, out,

@@ -37,4 +37,16 @@ Experiment prepare(config::Config config) {
   return {std::move(config), std::move(network), std::move(edge), std::move(data)};
 }
 
+void require_supported_solver(const config::Config& config, spice::Session& session) {
+  if (config.simulator.solver != config::Simulator::Solver::klu) return;
+  const spice::LibraryInfo library = session.library_info();
+  if (library.klu) return;
+  throw input_error(config.source_file.string() +
+                    ": at simulator.solver: \"klu\" needs a libngspice built with KLU, and the "
+                    "loaded one (ngspice-" +
+                    library.version +
+                    ") has none; use \"sparse\", or install ngspice 46 from bookworm-backports "
+                    "(scripts/setup.sh does)");
+}
+
 }  // namespace cllnsim::protocol

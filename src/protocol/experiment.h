@@ -7,6 +7,7 @@
 #include "config/config.h"
 #include "netlist/edge_file.h"
 #include "network/network.h"
+#include "spice/session.h"
 #include "tasks/dataset.h"
 
 namespace cllnsim::protocol {
@@ -23,5 +24,10 @@ Experiment prepare(const std::filesystem::path& config_file,
                    const std::vector<config::Override>& overrides);
 // The same from a config already read (e.g. the one a checkpoint recorded).
 Experiment prepare(config::Config config);
+
+// simulator.solver "klu" on a libngspice without KLU (Debian bookworm's 39.3 ignores
+// `.options klu` without a word) is a bad input: throws cllnsim::input_error naming the loaded
+// library. Asked of the session that will run the training, before anything is written.
+void require_supported_solver(const config::Config& config, spice::Session& session);
 
 }  // namespace cllnsim::protocol

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "core/error.h"
+#include "core/notice.h"
 #include "protocol/schedule.h"
 
 namespace cllnsim::protocol {
@@ -449,8 +450,8 @@ void with_one_retry(const config::Config& config, const std::string& what,
       relaxed.simulator.options[name] = value;
       options += " " + name + "=" + value;
     }
-    std::fprintf(stderr, "cllnsim: simulation failed; retrying %s once with%s\n%s\n", what.c_str(),
-                 options.c_str(), error.what());
+    notice("cllnsim: simulation failed; retrying " + what + " once with" + options + "\n" +
+           error.what());
     retries.push_back(what + " retried with" + options + " after: " + error.what());
     try {
       attempt(relaxed);

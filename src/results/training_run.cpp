@@ -34,13 +34,13 @@ nlohmann::json describe_gradient_checks(const std::vector<protocol::GradientChec
   return described;
 }
 
-nlohmann::json base_results(const protocol::Experiment& experiment) {
+nlohmann::json base_results(const protocol::Experiment& experiment,
+                            const std::string& ngspice_version) {
   const config::Config& config = experiment.config;
-  return {
-      {"name", config.name},
-      {"seed", config.seed},
-      {"config", config.resolved},
-      {"versions", {{"cllnsim", CLLNSIM_VERSION}, {"ngspice", spice::Session::ngspice_version()}}}};
+  return {{"name", config.name},
+          {"seed", config.seed},
+          {"config", config.resolved},
+          {"versions", {{"cllnsim", CLLNSIM_VERSION}, {"ngspice", ngspice_version}}}};
 }
 
 // The inputs the trained network is driven with after training: the first
@@ -105,7 +105,9 @@ int record_crash(const protocol::Experiment& experiment, const std::filesystem::
   } catch (const Error&) {
     // A damaged checkpoint is reported as none; resuming will name what is wrong with it.
   }
-  nlohmann::json results = base_results(experiment);
+  // Written by the supervising process, which holds no libngspice (one instance per process,
+  // in the crashed child): the version built against, which scripts/setup.sh keeps in step.
+  nlohmann::json results = base_results(experiment, spice::Session::built_against_version());
   results["status"] = "crashed";
   results["error"] = what;
   results["network"] = describe_network(experiment.network, nullptr);
@@ -129,6 +131,8 @@ TrainingOutcome run_training(const protocol::Experiment& experiment,
     throw input_error(run_directory.string() +
                       " already holds a run (results.json); choose another --out");
   }
+  spice::Session session;
+  protocol::require_supported_solver(experiment.config, session);
   RunDirectory directory(run_directory, experiment.network, experiment.data);
   directory.write_samples(experiment.config);
   if (resume) directory.restore_records(resume->state.epoch);
@@ -139,8 +143,7 @@ TrainingOutcome run_training(const protocol::Experiment& experiment,
            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   };
 
-  nlohmann::json results = base_results(experiment);
-  spice::Session session;
+  nlohmann::json results = base_results(experiment, session.library_info().version);
   TrainingOutcome outcome;
   outcome.run_directory = run_directory;
   analysis::InferenceMeasurement inference;

@@ -130,7 +130,7 @@ Session::~Session() {
   live_session.store(nullptr);
 }
 
-std::string Session::ngspice_version() { return NGSPICE_PACKAGE_VERSION; }
+std::string Session::built_against_version() { return CLLNSIM_NGSPICE_BUILD_VERSION; }
 
 LibraryInfo Session::library_info() {
   static std::optional<LibraryInfo> known;

@@ -72,8 +72,9 @@ class Session {
   // and the cost per solve stay flat over many solves.
   std::vector<double> operating_point(const std::vector<std::string>& vectors);
 
-  // The version in the header cllnsim was built against (NGSPICE_PACKAGE_VERSION).
-  static std::string ngspice_version();
+  // The version of the ngspice cllnsim was built against (its ngspice.pc). What runs is the
+  // loaded library: library_info() asks it, and results record that.
+  static std::string built_against_version();
   // Asks the loaded library (once per process; later calls return the first answer).
   LibraryInfo library_info();
 

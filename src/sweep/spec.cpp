@@ -62,10 +62,21 @@ double read_log_bound(const ObjectReader& object, const std::string& key, bool l
   return log ? object.required(key).number(kPositive) : object.required(key).number(kAnyNumber);
 }
 
+// Each point's seed is first_seed + its repeat: a sweep cannot set "seed" itself (it would be
+// replaced without a word).
+void reject_seed(const ValueReader& value, const std::string& path) {
+  if (path != "seed") return;
+  value.reject("a config path other than \"seed\"",
+               " (each point's seed is first_seed + its repeat: use \"repeats\" and "
+               "\"first_seed\")");
+}
+
 Axis read_axis(const ValueReader& value, const Spec& spec, std::size_t position) {
   const ObjectReader object = value.object({"path", "values", "range", "random"});
   Axis axis;
-  axis.path = object.required("path").string(kConfigPath);
+  const ValueReader path = object.required("path");
+  axis.path = path.string(kConfigPath);
+  reject_seed(path, axis.path);
   const int kinds =
       object.contains("values") + object.contains("range") + object.contains("random");
   if (kinds != 1) value.reject("an axis with exactly one of \"values\", \"range\" or \"random\"");
@@ -114,13 +125,15 @@ Spec parse_spec(const std::string& text, const std::filesystem::path& file) {
   }
   for (const auto& [path, setting] :
        top.optional("set", json::object()).members("an object mapping config paths to values")) {
+    reject_seed(setting, path);
     spec.set.push_back({path, setting.raw().dump()});
   }
   spec.repeats = top.optional("repeats", 1).integer<int>(1);
   spec.first_seed = top.optional("first_seed", 1).integer<std::uint64_t>(0);
   spec.draw_seed = top.optional("draw_seed", 1).integer<std::uint64_t>(0);
   std::size_t position = 0;
-  for (const ValueReader& axis : top.required("axes").array("a non-empty array of axes", 1)) {
+  // No axes: the base config `repeats` times, with seeds first_seed, first_seed + 1, ...
+  for (const ValueReader& axis : top.optional("axes", json::array()).array("an array of axes", 0)) {
     spec.axes.push_back(read_axis(axis, spec, position++));
   }
   return spec;

@@ -16,25 +16,14 @@
 #include "network/network.h"
 #include "protocol/schedule.h"
 #include "tasks/dataset.h"
+#include "xor_lattice_config.h"
 
 namespace cllnsim::protocol {
 namespace {
 
-// XOR on a 4x4 periodic lattice (32 edges), symmetric nudge; supply levels away from 0 V and
-// 5 V so hard-coded levels show up.
-constexpr const char* kXor = R"({
-  "seed": 7,
-  "network": {
-    "lattice": {"rows": 4, "cols": 4, "periodic": true},
-    "inputs": [{"name": "x1", "at": [0, 0]}, {"name": "x2", "at": [2, 2]}],
-    "outputs": [{"name": "out", "plus": [0, 2], "minus": [2, 0]}],
-    "edge": {"file": "../netlists/edges/nmos_rule.sub", "subckt": "cl_nmos_rule"},
-    "supply": {"vdd": 3.3, "vss": -0.5}
-  },
-  "task": {"kind": "xor", "input_low": 0.0, "input_high": 0.45, "target_same": 0.0,
-           "target_different": -0.087},
-  "training": {"epochs": 6, "nudge": "symmetric", "learn_seconds": 50e-6}
-})";
+// XOR on the shared 4x4 lattice (32 edges), symmetric nudge.
+const std::string kXor = testing::xor_lattice_config(
+    7, {{"epochs", 6}, {"nudge", "symmetric"}, {"learn_seconds", 50e-6}});
 
 constexpr double kVdd = 3.3;
 constexpr std::size_t kLearn = 3;  // x1, x2, label_out, learn, polarity, learn_0 ...

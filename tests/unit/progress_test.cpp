@@ -160,6 +160,23 @@ TEST(ProgressOff, WritesNothing) {
   EXPECT_EQ(rig.out.str(), "");
 }
 
+// A retry notice (core/notice.h) while a line is drawn: the line is cleared, the notice gets
+// lines of its own, and the progress is drawn again below it.
+TEST(ProgressTerminal, NoticeReplacesTheLineAndTheProgressComesBack) {
+  Rig rig(ProgressMode::terminal);
+  rig.line.update("epoch 1/20");
+  rig.line.notice("cllnsim: retrying\nwhy");
+  EXPECT_EQ(rig.out.str(), "\repoch 1/20\x1b[K\r\x1b[Kcllnsim: retrying\nwhy\n\repoch 1/20\x1b[K");
+}
+
+TEST(ProgressPlainAndOff, NoticesAreLinesEvenWhenQuiet) {
+  for (const ProgressMode mode : {ProgressMode::plain, ProgressMode::off}) {
+    Rig rig(mode);
+    rig.line.notice("cllnsim: retrying");
+    EXPECT_EQ(rig.out.str(), "cllnsim: retrying\n");
+  }
+}
+
 TEST(ProgressOff, QuietIsOff) { EXPECT_EQ(progress_mode(true), ProgressMode::off); }
 
 protocol::Progress report(double epochs_done, double time, std::size_t points, double wall) {

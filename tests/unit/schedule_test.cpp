@@ -12,25 +12,18 @@
 #include "config/config.h"
 #include "netlist/waveform.h"
 #include "tasks/dataset.h"
+#include "xor_lattice_config.h"
 
 namespace cllnsim::protocol {
 namespace {
 
-// XOR on a 4x4 lattice; supply levels away from 0 V and 5 V so hard-coded levels show up.
-constexpr const char* kXor = R"({
-  "seed": 1,
-  "network": {
-    "lattice": {"rows": 4, "cols": 4, "periodic": true},
-    "inputs": [{"name": "x1", "at": [0, 0]}, {"name": "x2", "at": [2, 2]}],
-    "outputs": [{"name": "out", "plus": [0, 2], "minus": [2, 0]}],
-    "edge": {"file": "../netlists/edges/nmos_rule.sub", "subckt": "cl_nmos_rule"},
-    "supply": {"vdd": 3.3, "vss": -0.5}
-  },
-  "task": {"kind": "xor", "input_low": 0.0, "input_high": 0.45, "target_same": 0.0,
-           "target_different": -0.087},
-  "training": {"epochs": 4, "order": "shuffled", "ramp_seconds": 1e-6, "settle_seconds": 5e-6,
-               "learn_seconds": 50e-6, "evaluate_every": 1, "learning": true}
-})";
+const std::string kXor = testing::xor_lattice_config(1, {{"epochs", 4},
+                                                         {"order", "shuffled"},
+                                                         {"ramp_seconds", 1e-6},
+                                                         {"settle_seconds", 5e-6},
+                                                         {"learn_seconds", 50e-6},
+                                                         {"evaluate_every", 1},
+                                                         {"learning", true}});
 
 constexpr double kVdd = 3.3;
 constexpr double kVss = -0.5;

@@ -83,6 +83,26 @@ TEST(SweepSpec, MonteCarloDrawsAreInRangeAndReproducibleFromTheDrawSeed) {
   EXPECT_NE(Parse(other).axes[0].values, a.axes[0].values);
 }
 
+// Without axes the base config runs `repeats` times, one seed each.
+TEST(SweepSpec, NoAxesMeansRepeatsOfTheBaseConfig) {
+  const auto points = expand(Parse(R"({"base": "../xor.json", "repeats": 3, "first_seed": 4})"));
+  ASSERT_EQ(points.size(), 3u);
+  EXPECT_EQ(points[2].seed, 6u);
+  ASSERT_EQ(points[2].overrides.size(), 1u);
+  EXPECT_EQ(points[2].overrides[0].value, "6");
+}
+
+// Each point's seed is first_seed + its repeat, so an axis or a "set" of "seed" would be
+// replaced without a word (an axis over seeds 1-5 ran seed 1 five times): refused.
+TEST(SweepSpec, SeedIsNotAnAxisOrASetting) {
+  const std::string axis = ErrorOf(R"({"base": "../xor.json",
+    "axes": [{"path": "seed", "values": [1, 2]}]})");
+  EXPECT_NE(axis.find("axes[0].path"), std::string::npos) << axis;
+  EXPECT_NE(axis.find("first_seed"), std::string::npos) << axis;
+  const std::string set = ErrorOf(R"({"base": "../xor.json", "set": {"seed": 3}})");
+  EXPECT_NE(set.find("set.seed"), std::string::npos) << set;
+}
+
 TEST(SweepSpec, ErrorsNameTheFileAndPath) {
   EXPECT_NE(ErrorOf(R"({"axes": []})").find("test_spec.json"), std::string::npos);
   EXPECT_NE(ErrorOf(R"({"base": "../xor.json", "axes": [{"path": "seed"}]})").find("axes[0]"),
