@@ -19,7 +19,7 @@ out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 
 for edge in nmos_rule nmos_rule_osdi; do
-  /usr/bin/time -f "%U %S" -o "$out/$edge.time" "$binary" train configs/xor.json --quiet \
+  /usr/bin/time -f "%U %S" -o "$out/$edge.time" "$binary" train configs/xor.json --quiet --no-plots \
     --out "$out/$edge" --set "seed=$seed" "${epochs[@]}" \
     --set "network.edge.file=$PWD/netlists/edges/$edge.sub"
 done
@@ -39,5 +39,5 @@ for edge in ("nmos_rule", "nmos_rule_osdi"):
 worst = max(abs(a - b) for a, b in zip(final["nmos_rule"], final["nmos_rule_osdi"]))
 print(f"CPU per time point, compiled / behavioural: "
       f"{per_point['nmos_rule_osdi'] / per_point['nmos_rule']:.3f}")
-print(f"final gates: largest difference {worst * 1e3:.4f} mV")
+print(f"final gates: largest difference {worst * 1e3:.3g} mV")
 PY
