@@ -19,8 +19,8 @@ out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 
 for edge in nmos_rule nmos_rule_osdi; do
-  /usr/bin/time -f "%U %S" -o "$out/$edge.time" "$binary" train configs/xor.json --quiet --no-plots \
-    --out "$out/$edge" --set "seed=$seed" "${epochs[@]}" \
+  /usr/bin/time -f "%U %S" -o "$out/$edge.time" "$binary" train configs/xor.json --quiet \
+    --no-plots --out "$out/$edge" --set "seed=$seed" "${epochs[@]}" \
     --set "network.edge.file=$PWD/netlists/edges/$edge.sub"
 done
 
