@@ -217,11 +217,13 @@ using cllnsim::trainingtest::Replay;
 using cllnsim::trainingtest::Training;
 
 const std::string kOsdiEdge = "network.edge.file=" + kEdges + "nmos_rule_osdi.sub";
+const std::string kBehaviouralEdge = "network.edge.file=" + kEdges + "nmos_rule.sub";
 
 // The shipped XOR config, seed 1, once per edge: the same gates at the end (1 mV), and each
 // run's wall time per accepted time point (printed; the machine's load makes a bound flaky).
 TEST_F(Training, ShippedXorWithTheOsdiEdgeEndsAtTheBehaviouralEdgesGates) {
-  ASSERT_EQ(train(dir_ / "bsource", {"seed=1"}).exit_code, 0) << read(dir_ / "bsource.log");
+  ASSERT_EQ(train(dir_ / "bsource", {"seed=1", kBehaviouralEdge}).exit_code, 0)
+      << read(dir_ / "bsource.log");
   ASSERT_EQ(train(dir_ / "osdi", {"seed=1", kOsdiEdge}).exit_code, 0) << read(dir_ / "osdi.log");
   const auto behavioural = gate_rows(dir_ / "bsource" / "gates.csv");
   const auto compiled = gate_rows(dir_ / "osdi" / "gates.csv");
