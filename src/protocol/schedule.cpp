@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+
+#include "config/graph_config.h"
 #include <cstdlib>
 #include <random>
 
@@ -39,7 +41,7 @@ Schedule::Schedule(const config::Config& config, const tasks::Dataset& data)
       epochs_(config.training.epochs),
       learn_signal_(data.train.front().inputs.size() + data.train.front().labels.size()),
       edge_learn_lines_(config.training.per_edge_learn()
-                            ? network::Network::lattice(config.network).edges().size()
+                            ? static_cast<std::size_t>(config::edge_count(config.network))
                             : 0) {
   // Walk the whole run once with the same arithmetic append_epoch uses, so epoch boundaries
   // match the corners to the last bit.
