@@ -496,6 +496,19 @@ def add_colorbar(figure, axes, norm, colormap, label, extend="neither"):
     return colorbar
 
 
+def draw_change_panel(figure, axes, edges, gates):
+    """Each edge's gate change from epoch 0 to the last, on a colour scale centred at zero."""
+    gate_changes = [last - first for first, last in zip(gates[0], gates[-1])]
+    largest_change = max((abs(c) for c in gate_changes), default=0.0) or 1e-3
+    change_norm = colors.Normalize(vmin=-largest_change, vmax=largest_change)
+    change_colormap = plt.get_cmap("RdBu_r")
+    draw_edges(axes, edges, gate_changes, change_norm, change_colormap,
+               [CHANGE_EDGE_WIDTH] * len(edges), outline=EDGE_OUTLINE)
+    add_colorbar(figure, axes, change_norm, change_colormap,
+                 "gate voltage change, epoch 0 to the last epoch (V)")
+    axes.set_title("gate change over the run", fontsize=10)
+
+
 def style_graph_axes(axes, nodes):
     xs, ys = [n["point"][0] for n in nodes], [n["point"][1] for n in nodes]
     margin = 0.6
@@ -515,8 +528,7 @@ def plot_graph_network(results, gates, out_path):
     edges, nodes = results["edges"], results["nodes"]
     conductances = [e["conductance"] for e in edges]
     max_conductance = max(conductances, default=0.0)
-    final_gates, gate_changes = gates[-1], [b - a for a, b in zip(gates[0], gates[-1])]
-    largest_change = max((abs(c) for c in gate_changes), default=0.0) or 1e-3
+    final_gates = gates[-1]
     side = max(6.0, 0.9 * math.sqrt(len(nodes)) + 4.5)
     figure, (g_axes, change_axes) = plt.subplots(1, 2, figsize=(2 * side + 3.0, side + 1.2))
     gate_norm = colors.Normalize(vmin=min(final_gates, default=0.0),
@@ -527,13 +539,7 @@ def plot_graph_network(results, gates, out_path):
                [edge_width(g, max_conductance) for g in conductances])
     add_colorbar(figure, g_axes, gate_norm, gate_colormap, "gate voltage after the last epoch (V)")
     g_axes.set_title("gate voltage (colour), conductance (width)", fontsize=10)
-    change_norm = colors.Normalize(vmin=-largest_change, vmax=largest_change)
-    change_colormap = plt.get_cmap("RdBu_r")
-    draw_edges(change_axes, edges, gate_changes, change_norm, change_colormap,
-               [CHANGE_EDGE_WIDTH] * len(edges), outline=EDGE_OUTLINE)
-    add_colorbar(figure, change_axes, change_norm, change_colormap,
-                 "gate voltage change, epoch 0 to the last epoch (V)")
-    change_axes.set_title("gate change over the run", fontsize=10)
+    draw_change_panel(figure, change_axes, edges, gates)
     for axes in (g_axes, change_axes):
         draw_nodes(axes, nodes)
         style_graph_axes(axes, nodes)
@@ -560,8 +566,6 @@ def plot_lattice_network(results, gates, out_path):
     rows, cols, edges = results["rows"], results["cols"], results["edges"]
     conductances = [e["conductance"] for e in edges]
     max_conductance = max(conductances, default=0.0)
-    gate_changes = [last - first for first, last in zip(gates[0], gates[-1])]
-    largest_change = max((abs(c) for c in gate_changes), default=0.0) or 1e-3
     has_wraps = any(e["wraps"] for e in edges)
 
     panel_width, panel_height = 1.3 * cols + 1.2, 1.3 * rows + 2.2
@@ -577,13 +581,7 @@ def plot_lattice_network(results, gates, out_path):
                  extend="min" if below else "neither")
     g_axes.set_title("conductance (colour and width)", fontsize=10)
 
-    change_norm = colors.Normalize(vmin=-largest_change, vmax=largest_change)
-    change_colormap = plt.get_cmap("RdBu_r")
-    draw_edges(change_axes, edges, gate_changes, change_norm, change_colormap,
-               [CHANGE_EDGE_WIDTH] * len(edges), outline=EDGE_OUTLINE)
-    add_colorbar(figure, change_axes, change_norm, change_colormap,
-                 "gate voltage change, epoch 0 to the last epoch (V)")
-    change_axes.set_title("gate change over the run", fontsize=10)
+    draw_change_panel(figure, change_axes, edges, gates)
 
     for axes in (g_axes, change_axes):
         draw_wrap_tips(axes, edges)

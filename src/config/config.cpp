@@ -324,7 +324,7 @@ Network read_network(const ValueReader& value, const fs::path& config_file,
   if (object.contains("graph")) {
     if (object.contains("lattice")) {
       object.required("lattice").fail("network.lattice next to network.graph",
-                                     "one topology: network.lattice or network.graph");
+                                      "one topology: network.lattice or network.graph");
     }
     network.graph = read_graph(object.required("graph"), config_file, run_seed);
   } else {

@@ -64,9 +64,9 @@ class EdgeListReader {
       read_edge(edge);
     }
     if (graph_.nodes.size() < 2) {
-      object.required("edges").fail("edges joining " + std::to_string(graph_.nodes.size()) +
-                                        " node",
-                                    "edges joining at least two nodes");
+      object.required("edges").fail(
+          "edges joining " + std::to_string(graph_.nodes.size()) + " node",
+          "edges joining at least two nodes");
     }
   }
 
@@ -264,8 +264,8 @@ ReadNode read_node(const ValueReader& value, const Network& network) {
         position.col >= lattice.cols) {
       value.fail(shown + ", a node outside the " + std::to_string(lattice.rows) + "x" +
                      std::to_string(lattice.cols) + " lattice",
-                 "[row, col] with 0 <= row < " + std::to_string(lattice.rows) +
-                     " and 0 <= col < " + std::to_string(lattice.cols));
+                 "[row, col] with 0 <= row < " + std::to_string(lattice.rows) + " and 0 <= col < " +
+                     std::to_string(lattice.cols));
     }
     return {position, shown};
   }

@@ -85,7 +85,8 @@ Damage read_damage(const ValueReader& value, const Network& network) {
        object.optional("edges", json::array()).array("an array of edge indices", 0)) {
     const int edge = element.integer<int>(0);
     if (edge >= edges) {
-      element.reject("an edge index below " + std::to_string(edges) + (network.graph ? " (the graph has " : " (the lattice has ") +
+      element.reject("an edge index below " + std::to_string(edges) +
+                     (network.graph ? " (the graph has " : " (the lattice has ") +
                      std::to_string(edges) + " edges)");
     }
     damage.edges.push_back(edge);

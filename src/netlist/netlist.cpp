@@ -479,7 +479,8 @@ std::vector<std::string> signal_names(const config::Config& config) {
   names.push_back("learn");
   names.push_back("polarity");
   if (config.training.per_edge_learn()) {
-    for (int e = 0; e < config::edge_count(config.network); ++e) names.push_back("learn_" + std::to_string(e));
+    for (int e = 0; e < config::edge_count(config.network); ++e)
+      names.push_back("learn_" + std::to_string(e));
   }
   return names;
 }

@@ -20,9 +20,9 @@ Network edge_list(const config::Network& spec) {
   }
   const std::string source =
       graph.file.empty() ? "listed in the config" : "from " + graph.file.filename().string();
-  Network::Shape shape{"edge_list", 0, 0, false,
-                       "edge-list graph of " + std::to_string(nodes.size()) + " nodes (" +
-                           source + ")"};
+  Network::Shape shape{
+      "edge_list", 0, 0, false,
+      "edge-list graph of " + std::to_string(nodes.size()) + " nodes (" + source + ")"};
   return Network(std::move(shape), std::move(nodes), std::move(edges), spec);
 }
 

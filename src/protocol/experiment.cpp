@@ -1,8 +1,8 @@
 #include "protocol/experiment.h"
 
 #include "core/error.h"
-#include "network/build.h"
 #include "netlist/physical.h"
+#include "network/build.h"
 
 namespace cllnsim::protocol {
 namespace {

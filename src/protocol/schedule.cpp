@@ -3,11 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-
-#include "config/graph_config.h"
 #include <cstdlib>
 #include <random>
 
+#include "config/graph_config.h"
 #include "network/network.h"
 #include "protocol/desync.h"
 #include "tasks/random.h"

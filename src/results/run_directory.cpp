@@ -231,13 +231,10 @@ nlohmann::json describe_network(const network::Network& network,
     }
     edges.push_back(entry);
   }
-  return {{"kind", network.kind()},
-          {"description", network.description()},
-          {"rows", network.rows()},
-          {"cols", network.cols()},
-          {"periodic", network.periodic()},
-          {"nodes", nodes},
-          {"edges", edges}};
+  return {
+      {"kind", network.kind()}, {"description", network.description()}, {"rows", network.rows()},
+      {"cols", network.cols()}, {"periodic", network.periodic()},       {"nodes", nodes},
+      {"edges", edges}};
 }
 
 }  // namespace cllnsim::results

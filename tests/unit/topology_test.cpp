@@ -43,7 +43,8 @@ class TopologyTest : public ::testing::Test {
       "inputs": [{"name": "x1", "at": "a"}, {"name": "x2", "at": "b"}],
       "rails": [{"name": "bias", "at": "c", "volts": 0.2}],
       "outputs": [{"name": "out", "plus": "d"}],
-      "edge": {"file": ")" + std::string(CLLNSIM_SOURCE_DIR) +
+      "edge": {"file": ")" +
+                       std::string(CLLNSIM_SOURCE_DIR) +
                        R"(/netlists/edges/nmos_rule.sub", "subckt": "cl_nmos_rule"}}})");
   }
 
@@ -66,6 +67,12 @@ class TopologyTest : public ::testing::Test {
     }
     ADD_FAILURE() << "no error for " << document.dump();
     return "";
+  }
+
+  // Loading `document` fails with a message that contains `text`.
+  void expect_error(const json& document, const std::string& text) const {
+    const std::string message = error_of(document);
+    EXPECT_NE(message.find(text), std::string::npos) << message;
   }
 
   std::string config_file() const { return (dir_ / "config.json").string(); }
@@ -192,33 +199,27 @@ TEST_F(TopologyTest, ErdosRenyiGraphHasRoundedMeanDegreeEdgesAndIsConnected) {
 TEST_F(TopologyTest, UnknownNodeInARoleIsAnError) {
   json document = diamond();
   document["network"]["outputs"][0]["plus"] = "e";
-  const std::string message = error_of(document);
-  EXPECT_NE(message.find(config_file() + ": at network.outputs[0].plus: found the node \"e\", "
-                                         "which network.graph does not have, expected one of "
-                                         "its 4 nodes (a, b, c, d)"),
-            std::string::npos)
-      << message;
+  expect_error(document, config_file() +
+                             ": at network.outputs[0].plus: found the node \"e\", "
+                             "which network.graph does not have, expected one of "
+                             "its 4 nodes (a, b, c, d)");
 }
 
 TEST_F(TopologyTest, UnknownNodeInAnEdgeOfAListedGraphIsAnError) {
   json document = diamond();
   document["network"]["graph"]["nodes"] = {"a", "b", "c", "d"};
   document["network"]["graph"]["edges"][4] = {"c", "q"};
-  const std::string message = error_of(document);
-  EXPECT_NE(message.find("at network.graph.edges[4][1]: found the node \"q\", which is not in "
-                         "nodes"),
-            std::string::npos)
-      << message;
+  expect_error(document,
+               "at network.graph.edges[4][1]: found the node \"q\", which is not in "
+               "nodes");
 }
 
 TEST_F(TopologyTest, InputOnTheOutputNodeIsAnError) {
   json document = diamond();
   document["network"]["outputs"][0]["plus"] = "a";
-  const std::string message = error_of(document);
-  EXPECT_NE(message.find("at network.outputs[0].plus: found \"a\", already used at "
-                         "network.inputs[0].at, expected each node in at most one role"),
-            std::string::npos)
-      << message;
+  expect_error(document,
+               "at network.outputs[0].plus: found \"a\", already used at "
+               "network.inputs[0].at, expected each node in at most one role");
 }
 
 TEST_F(TopologyTest, DisconnectedGraphIsAnError) {
@@ -226,47 +227,39 @@ TEST_F(TopologyTest, DisconnectedGraphIsAnError) {
   document["network"]["graph"]["edges"] = json::parse(R"([["a", "c"], ["b", "d"]])");
   document["network"]["rails"][0]["at"] = "d";
   document["network"]["outputs"][0]["plus"] = "c";
-  const std::string message = error_of(document);
-  EXPECT_NE(message.find("at network.graph.edges: found a graph in 2 disconnected parts: {a, c}; "
-                         "{b, d}, expected one connected network"),
-            std::string::npos)
-      << message;
+  expect_error(document,
+               "at network.graph.edges: found a graph in 2 disconnected parts: {a, c}; "
+               "{b, d}, expected one connected network");
 }
 
 TEST_F(TopologyTest, NodesWithoutAPathToGroundAreAnError) {
   json document = diamond();
   document["network"]["graph"]["edges"].push_back({"e", "f"});
-  const std::string message = error_of(document);
-  EXPECT_NE(message.find("at network.graph.edges: found no path to ground from the nodes e, f"),
-            std::string::npos)
-      << message;
+  expect_error(document, "at network.graph.edges: found no path to ground from the nodes e, f");
 }
 
 TEST_F(TopologyTest, LoopAndRepeatedEdgeAreErrors) {
   json document = diamond();
   document["network"]["graph"]["edges"][2] = {"b", "b"};
-  EXPECT_NE(error_of(document).find("at network.graph.edges[2]: found [\"b\", \"b\"], an edge from "
-                                    "a node to itself, expected two different nodes"),
-            std::string::npos);
+  expect_error(document,
+               "at network.graph.edges[2]: found [\"b\", \"b\"], an edge from "
+               "a node to itself, expected two different nodes");
   document["network"]["graph"]["edges"][2] = {"d", "c"};
-  EXPECT_NE(error_of(document).find("at network.graph.edges[4]: found [\"c\", \"d\"], already "
-                                    "joined at network.graph.edges[2], expected each pair of "
-                                    "nodes joined by at most one edge"),
-            std::string::npos);
+  expect_error(document,
+               "at network.graph.edges[4]: found [\"c\", \"d\"], already "
+               "joined at network.graph.edges[2], expected each pair of "
+               "nodes joined by at most one edge");
 }
 
 TEST_F(TopologyTest, ErrorInsideAnEdgeListFileNamesThatFileAndEntry) {
   write("bad.json", R"({"edges": [["a", "b"], ["a", "c"], ["b", "C"]]})");
   json document = diamond();
   document["network"]["graph"] = {{"file", "bad.json"}};
-  const std::string message = error_of(document);
-  EXPECT_NE(message.find((dir_ / "bad.json").string() + ": at edges[2][1]: found a string \"C\", "
-                                                        "expected a node name matching [a-z0-9_]+"),
-            std::string::npos)
-      << message;
+  expect_error(document, (dir_ / "bad.json").string() +
+                             ": at edges[2][1]: found a string \"C\", "
+                             "expected a node name matching [a-z0-9_]+");
   document["network"]["graph"] = {{"file", "missing.json"}};
-  EXPECT_NE(error_of(document).find("at network.graph.file: found the path \"missing.json\""),
-            std::string::npos);
+  expect_error(document, "at network.graph.file: found the path \"missing.json\"");
 }
 
 TEST_F(TopologyTest, DisconnectedGraphInAFileNamesThatFile) {
@@ -275,36 +268,33 @@ TEST_F(TopologyTest, DisconnectedGraphInAFileNamesThatFile) {
   document["network"]["graph"] = {{"file", "two.json"}};
   document["network"]["rails"][0]["at"] = "d";
   document["network"]["outputs"][0]["plus"] = "c";
-  EXPECT_NE(error_of(document).find((dir_ / "two.json").string() +
-                                    ": at edges: found a graph in 2 disconnected parts"),
-            std::string::npos);
+  expect_error(document,
+               (dir_ / "two.json").string() + ": at edges: found a graph in 2 disconnected parts");
 }
 
 TEST_F(TopologyTest, ImpossibleRandomGraphsAreErrors) {
   json document = diamond();
   document["network"]["graph"] = {{"kind", "random_regular"}, {"nodes", 5}, {"degree", 3}};
-  EXPECT_NE(error_of(document).find("at network.graph.degree: found an integer 3, expected a "
-                                    "degree from 2 to 4 whose product with the 5 nodes is even"),
-            std::string::npos);
+  expect_error(document,
+               "at network.graph.degree: found an integer 3, expected a "
+               "degree from 2 to 4 whose product with the 5 nodes is even");
   document["network"]["graph"] = {{"kind", "erdos_renyi"}, {"nodes", 10}, {"mean_degree", 1}};
-  EXPECT_NE(error_of(document).find("at network.graph.mean_degree: found an integer 1, expected a "
-                                    "mean degree that gives 10 nodes from 9 edges (connected)"),
-            std::string::npos);
+  expect_error(document,
+               "at network.graph.mean_degree: found an integer 1, expected a "
+               "mean degree that gives 10 nodes from 9 edges (connected)");
   document["network"]["graph"] = {{"kind", "random_regular"}, {"nodes", 6}, {"mean_degree", 2}};
-  EXPECT_NE(error_of(document).find("mean_degree"), std::string::npos);
+  expect_error(document, "mean_degree"), std::string::npos);
 }
 
 TEST_F(TopologyTest, LatticeAndGraphTogetherOrALatticeSiteOnAGraphAreErrors) {
   json document = diamond();
   document["network"]["lattice"] = {{"rows", 3}};
   EXPECT_NE(error_of(document).find("at network.lattice: found network.lattice next to "
-                                    "network.graph, expected one topology"),
-            std::string::npos);
+                                    "network.graph, expected one topology");
   document = diamond();
   document["network"]["inputs"][0]["at"] = {0, 0};
-  EXPECT_NE(error_of(document).find("at network.inputs[0].at: found an array [0,0], expected the "
-                                    "name of a node of network.graph"),
-            std::string::npos);
+  expect_error(document, "at network.inputs[0].at: found an array [0,0], expected the "
+                                    "name of a node of network.graph");
 }
 
 TEST_F(TopologyTest, DamageIndicesAreCheckedAgainstTheGraphsEdges) {
