@@ -154,7 +154,7 @@ def read_results(path):
     network = require_field(results, "network", (dict,), path, "the top level")
     nodes = require_field(network, "nodes", (list,), path, "network")
     edges = require_field(network, "edges", (list,), path, "network")
-    kind = network.get("kind", "lattice")
+    kind = network.get("kind", "lattice")  # results.json before network.graph had no kind
     lattice = kind == "lattice"
     read = {
         "name": require_field(results, "name", (str,), path, "the top level"),
@@ -167,7 +167,6 @@ def read_results(path):
         "edges": [read_edge(e, path, f"network.edges[{i}]", lattice, len(nodes))
                   for i, e in enumerate(edges)],
     }
-    place_nodes(read)
     return read
 
 
@@ -176,7 +175,7 @@ def place_nodes(results):
     grid, graph nodes at the edge list's coordinates or by the seeded spring layout (scaled so
     that neighbours sit about one unit apart, as on the lattice)."""
     nodes, edges = results["nodes"], results["edges"]
-    if results["kind"] == "lattice":
+    if results.get("kind", "lattice") == "lattice":
         for node in nodes:
             node["point"] = lattice_point(node["row"], node["col"])
         for edge in edges:
@@ -554,7 +553,8 @@ def plot_graph_network(results, gates, out_path):
 
 
 def plot_network(results, gates, out_path):
-    if results["kind"] != "lattice":
+    place_nodes(results)
+    if results.get("kind", "lattice") != "lattice":
         plot_graph_network(results, gates, out_path)
         return
     plot_lattice_network(results, gates, out_path)
