@@ -541,6 +541,9 @@ def plot_graph_network(results, gates, out_path):
     draw_change_panel(figure, change_axes, edges, gates)
     for axes in (g_axes, change_axes):
         draw_nodes(axes, nodes)
+        for node in (n for n in nodes if n["role"] == "hidden"):  # the name a config would use
+            axes.annotate(node["node"], node["point"], xytext=(5, -10), textcoords="offset points",
+                          fontsize=7, color="#606060", zorder=4)
         style_graph_axes(axes, nodes)
     handles, _ = change_axes.get_legend_handles_labels()
     change_axes.legend(handles=handles, title="nodes", loc="upper left",
