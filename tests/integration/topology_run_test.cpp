@@ -68,6 +68,22 @@ TEST_F(TopologyRun, ShippedRandomGraphConfigTrainsItsGraph) {
   EXPECT_GT(largest_change(gate_rows(out / "gates.csv")), 0.01);
 }
 
+TEST_F(TopologyRun, ErdosRenyiGraphTrains) {
+  json document = json::parse(read(kRepo / "configs/xor_random.json"));
+  document["network"]["graph"] = {
+      {"kind", "erdos_renyi"}, {"nodes", 12}, {"mean_degree", 3}, {"seed", 4}};
+  document["network"]["edge"]["file"] = (kRepo / "netlists/edges/nmos_rule.sub").string();
+  write("xor_erdos_renyi.json", document.dump(2));
+  const fs::path out = dir_ / "run";
+  ASSERT_EQ(train_quietly(dir_ / "xor_erdos_renyi.json", out, {"training.epochs=2"}).exit_code, 0)
+      << read(dir_ / "run.log");
+  const json network = results(out)["network"];
+  EXPECT_EQ(network["kind"], "erdos_renyi");
+  EXPECT_EQ(network["nodes"].size(), 12u);
+  EXPECT_EQ(network["edges"].size(), 18u);
+  EXPECT_GT(largest_change(gate_rows(out / "gates.csv")), 0.01);
+}
+
 // The shipped XOR lattice as an edge list (same edge order, nodes named s<row>_<col>): the
 // circuit is the same, so the run must be too.
 TEST_F(TopologyRun, LatticeWrittenAsAnEdgeListTrainsToTheSameGates) {
