@@ -31,6 +31,12 @@ class TopologyRun : public Training {
     return run(argv, dir_ / (out.filename().string() + ".log"));
   }
 
+  // A config written outside the repository, its edge file pointed back at the shipped one.
+  void write_config(const fs::path& file, json document) const {
+    document["network"]["edge"]["file"] = (kRepo / "netlists/edges/nmos_rule.sub").string();
+    write(file, document.dump(2));
+  }
+
   json results(const fs::path& out) const { return json::parse(read(out / "results.json")); }
 
   void write(const fs::path& file, const std::string& text) const {
@@ -72,8 +78,7 @@ TEST_F(TopologyRun, ErdosRenyiGraphTrains) {
   json document = json::parse(read(kRepo / "configs/xor_random.json"));
   document["network"]["graph"] = {
       {"kind", "erdos_renyi"}, {"nodes", 12}, {"mean_degree", 3}, {"seed", 4}};
-  document["network"]["edge"]["file"] = (kRepo / "netlists/edges/nmos_rule.sub").string();
-  write("xor_erdos_renyi.json", document.dump(2));
+  write_config("xor_erdos_renyi.json", document);
   const fs::path out = dir_ / "run";
   ASSERT_EQ(train_quietly(dir_ / "xor_erdos_renyi.json", out, {"training.epochs=2"}).exit_code, 0)
       << read(dir_ / "run.log");
@@ -109,8 +114,7 @@ TEST_F(TopologyRun, LatticeWrittenAsAnEdgeListTrainsToTheSameGates) {
       output[end] = name(lattice.node_at(config::GridPos{output[end][0], output[end][1]}).index);
     }
   }
-  document["network"]["edge"]["file"] = (kRepo / "netlists/edges/nmos_rule.sub").string();
-  write("xor_edge_list.json", document.dump(2));
+  write_config("xor_edge_list.json", document);
 
   const std::vector<std::string> settings{"training.epochs=3"};
   ASSERT_EQ(train_quietly(lattice_config, dir_ / "lattice", settings).exit_code, 0);
@@ -143,8 +147,7 @@ TEST_F(TopologyRun, EdgeListFileOutsideTheRepositoryKeepsItsCoordinates) {
     {"name": "x2", "at": "r2"}])");
   document["network"]["rails"] = json::parse(R"([{"name": "bias", "at": "r1", "volts": 0.2}])");
   document["network"]["outputs"] = json::parse(R"([{"name": "out", "plus": "hub"}])");
-  document["network"]["edge"]["file"] = (kRepo / "netlists/edges/nmos_rule.sub").string();
-  write("wheel.json", document.dump(2));
+  write_config("wheel.json", document);
 
   const fs::path out = dir_ / "run";
   ASSERT_EQ(train_quietly(dir_ / "wheel.json", out, {"training.epochs=2"}).exit_code, 0)
@@ -166,8 +169,7 @@ TEST_F(TopologyRun, BadGraphFileIsRefusedBeforeAnythingIsWritten) {
     {"name": "x2", "at": "c"}])");
   document["network"]["rails"] = json::array();
   document["network"]["outputs"] = json::parse(R"([{"name": "out", "plus": "b", "minus": "d"}])");
-  document["network"]["edge"]["file"] = (kRepo / "netlists/edges/nmos_rule.sub").string();
-  write("two_parts_config.json", document.dump(2));
+  write_config("two_parts_config.json", document);
 
   const fs::path out = dir_ / "run";
   EXPECT_EQ(train_quietly(dir_ / "two_parts_config.json", out, {}).exit_code, 2);
