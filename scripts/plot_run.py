@@ -31,6 +31,8 @@ from matplotlib import colors, cm, patheffects  # noqa: E402
 from matplotlib.collections import LineCollection  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 
+import graph_layout  # noqa: E402  (numpy: only once plot_python found matplotlib's Python)
+
 DPI = 120
 HISTORY_COLUMNS = ["epoch", "train_mse", "train_accuracy", "test_mse", "test_accuracy"]
 ERROR_MODE_COLUMNS = ["train_error_mean", "train_error_slope", "train_error_curvature"]
@@ -108,22 +110,36 @@ def read_grid_position(value, path, where):
     return tuple(value)
 
 
-def read_node(node, path, where):
+def read_node(node, path, where, lattice):
+    """A lattice node has its site (row, col); a graph node its name and maybe coordinates."""
     role = require_field(node, "role", (str,), path, where)
     require(role in ROLE_STYLES, path,
             f"{where}.role \"{role}\" is not one of {', '.join(ROLE_STYLES)}")
-    return {
-        "name": require_field(node, "name", (str,), path, where),
-        "row": require_field(node, "row", (int,), path, where),
-        "col": require_field(node, "col", (int,), path, where),
-        "role": role,
-    }
+    read = {"name": require_field(node, "name", (str,), path, where), "role": role}
+    if lattice:
+        read["row"] = require_field(node, "row", (int,), path, where)
+        read["col"] = require_field(node, "col", (int,), path, where)
+    else:
+        read["node"] = require_field(node, "node", (str,), path, where)
+        if "x" in node or "y" in node:
+            read["x"] = require_field(node, "x", (int, float), path, where)
+            read["y"] = require_field(node, "y", (int, float), path, where)
+    return read
 
 
-def read_edge(edge, path, where):
+def read_edge_end(edge, key, path, where, lattice, node_count):
+    if lattice:
+        return read_grid_position(require_field(edge, key, (list,), path, where), path,
+                                  f"{where}.{key}")
+    index = require_field(edge, key, (int,), path, where)
+    require(0 <= index < node_count, path, f"{where}.{key} {index} is not a node index")
+    return index
+
+
+def read_edge(edge, path, where, lattice, node_count):
     return {
-        "a": read_grid_position(require_field(edge, "a", (list,), path, where), path, f"{where}.a"),
-        "b": read_grid_position(require_field(edge, "b", (list,), path, where), path, f"{where}.b"),
+        "a": read_edge_end(edge, "a", path, where, lattice, node_count),
+        "b": read_edge_end(edge, "b", path, where, lattice, node_count),
         "wraps": require_field(edge, "wraps", (bool,), path, where),
         "conductance": float(
             require_field(edge, "conductance_siemens", (int, float), path, where)),
@@ -138,14 +154,41 @@ def read_results(path):
     network = require_field(results, "network", (dict,), path, "the top level")
     nodes = require_field(network, "nodes", (list,), path, "network")
     edges = require_field(network, "edges", (list,), path, "network")
-    return {
+    kind = network.get("kind", "lattice")  # results.json before network.graph had no kind
+    lattice = kind == "lattice"
+    read = {
         "name": require_field(results, "name", (str,), path, "the top level"),
         "status": results.get("status", "completed"),
+        "kind": kind,
+        "description": network.get("description", kind),
         "rows": require_field(network, "rows", (int,), path, "network"),
         "cols": require_field(network, "cols", (int,), path, "network"),
-        "nodes": [read_node(n, path, f"network.nodes[{i}]") for i, n in enumerate(nodes)],
-        "edges": [read_edge(e, path, f"network.edges[{i}]") for i, e in enumerate(edges)],
+        "nodes": [read_node(n, path, f"network.nodes[{i}]", lattice) for i, n in enumerate(nodes)],
+        "edges": [read_edge(e, path, f"network.edges[{i}]", lattice, len(nodes))
+                  for i, e in enumerate(edges)],
     }
+    return read
+
+
+def place_nodes(results):
+    """Gives every node its drawing point and every edge its two end points: lattice sites on the
+    grid, graph nodes at the edge list's coordinates or by the seeded spring layout (scaled so
+    that neighbours sit about one unit apart, as on the lattice)."""
+    nodes, edges = results["nodes"], results["edges"]
+    if results.get("kind", "lattice") == "lattice":
+        for node in nodes:
+            node["point"] = lattice_point(node["row"], node["col"])
+        for edge in edges:
+            edge["ends"] = (lattice_point(*edge["a"]), lattice_point(*edge["b"]))
+        return
+    points = graph_layout.graph_points(nodes, edges)
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    span = max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0
+    scale = 1.4 * math.sqrt(len(nodes)) / span
+    for node, (x, y) in zip(nodes, points):
+        node["point"] = ((x - min(xs)) * scale, (y - min(ys)) * scale)
+    for edge in edges:
+        edge["ends"] = (nodes[edge["a"]]["point"], nodes[edge["b"]]["point"])
 
 
 def read_csv_rows(path):
@@ -339,7 +382,7 @@ def edge_segments(edge):
     """The line segments that draw one edge: one across, or two outward stubs if it wraps."""
     if edge["wraps"]:
         return [(start, tip) for start, tip, _ in wrap_stubs(edge)]
-    return [(lattice_point(*edge["a"]), lattice_point(*edge["b"]))]
+    return [edge["ends"]]
 
 
 def edge_width(conductance, max_conductance):
@@ -399,7 +442,7 @@ def draw_nodes(axes, nodes):
             continue
         if role == "output_plus" and single_ended:
             label = "output"
-        points = [lattice_point(n["row"], n["col"]) for n in members]
+        points = [n["point"] for n in members]
         size = 60 if role == "hidden" else 150
         axes.scatter([p[0] for p in points], [p[1] for p in points], s=size, marker=marker,
                      color=color, edgecolors="black", linewidths=0.8, zorder=3, label=label)
@@ -452,14 +495,80 @@ def add_colorbar(figure, axes, norm, colormap, label, extend="neither"):
     return colorbar
 
 
+def draw_change_panel(figure, axes, edges, gates):
+    """Each edge's gate change from epoch 0 to the last, on a colour scale centred at zero."""
+    gate_changes = [last - first for first, last in zip(gates[0], gates[-1])]
+    largest_change = max((abs(c) for c in gate_changes), default=0.0) or 1e-3
+    change_norm = colors.Normalize(vmin=-largest_change, vmax=largest_change)
+    change_colormap = plt.get_cmap("RdBu_r")
+    draw_edges(axes, edges, gate_changes, change_norm, change_colormap,
+               [CHANGE_EDGE_WIDTH] * len(edges), outline=EDGE_OUTLINE)
+    add_colorbar(figure, axes, change_norm, change_colormap,
+                 "gate voltage change, epoch 0 to the last epoch (V)")
+    axes.set_title("gate change over the run", fontsize=10)
+
+
+def style_graph_axes(axes, nodes):
+    xs, ys = [n["point"][0] for n in nodes], [n["point"][1] for n in nodes]
+    margin = 0.6
+    axes.set_xlim(min(xs) - margin, max(xs) + margin)
+    axes.set_ylim(min(ys) - margin, max(ys) + margin)
+    axes.set_aspect("equal")
+    axes.set_facecolor(LATTICE_BACKGROUND)
+    axes.set_xticks([])
+    axes.set_yticks([])
+    for spine in axes.spines.values():
+        spine.set_visible(False)
+
+
+def plot_graph_network(results, gates, out_path):
+    """Two pictures of a graph that is not a lattice: each edge's gate voltage after the last
+    epoch (colour; width = conductance), and its change over the run; nodes labelled by role."""
+    edges, nodes = results["edges"], results["nodes"]
+    conductances = [e["conductance"] for e in edges]
+    max_conductance = max(conductances, default=0.0)
+    final_gates = gates[-1]
+    side = max(6.0, 0.9 * math.sqrt(len(nodes)) + 4.5)
+    figure, (g_axes, change_axes) = plt.subplots(1, 2, figsize=(2 * side + 3.0, side + 1.2))
+    gate_norm = colors.Normalize(vmin=min(final_gates, default=0.0),
+                                 vmax=max(max(final_gates, default=0.0),
+                                          min(final_gates, default=0.0) + 1e-3))
+    gate_colormap = plt.get_cmap("viridis")
+    draw_edges(g_axes, edges, final_gates, gate_norm, gate_colormap,
+               [edge_width(g, max_conductance) for g in conductances])
+    add_colorbar(figure, g_axes, gate_norm, gate_colormap, "gate voltage after the last epoch (V)")
+    g_axes.set_title("gate voltage (colour), conductance (width)", fontsize=10)
+    draw_change_panel(figure, change_axes, edges, gates)
+    for axes in (g_axes, change_axes):
+        draw_nodes(axes, nodes)
+        for node in (n for n in nodes if n["role"] == "hidden"):  # the name a config would use
+            axes.annotate(node["node"], node["point"], xytext=(5, -10), textcoords="offset points",
+                          fontsize=7, color="#606060", zorder=4)
+        style_graph_axes(axes, nodes)
+    handles, _ = change_axes.get_legend_handles_labels()
+    change_axes.legend(handles=handles, title="nodes", loc="upper left",
+                       bbox_to_anchor=(1.03, 1.0), fontsize=9, borderaxespad=0)
+    layout = ("coordinates from the edge list" if all("x" in n for n in nodes)
+              else f"spring layout, seed {graph_layout.LAYOUT_SEED}")
+    figure.suptitle(run_title(results, f"{results['description']} after the last epoch\n"
+                                       f"({len(edges)} edges; {layout})"))
+    save(figure, out_path)
+
+
 def plot_network(results, gates, out_path):
+    place_nodes(results)
+    if results.get("kind", "lattice") != "lattice":
+        plot_graph_network(results, gates, out_path)
+        return
+    plot_lattice_network(results, gates, out_path)
+
+
+def plot_lattice_network(results, gates, out_path):
     """Two pictures of the lattice: the conductances after the last epoch (colour and width),
     and each gate's change over the run (colour), the nodes labelled by name on both."""
     rows, cols, edges = results["rows"], results["cols"], results["edges"]
     conductances = [e["conductance"] for e in edges]
     max_conductance = max(conductances, default=0.0)
-    gate_changes = [last - first for first, last in zip(gates[0], gates[-1])]
-    largest_change = max((abs(c) for c in gate_changes), default=0.0) or 1e-3
     has_wraps = any(e["wraps"] for e in edges)
 
     panel_width, panel_height = 1.3 * cols + 1.2, 1.3 * rows + 2.2
@@ -475,13 +584,7 @@ def plot_network(results, gates, out_path):
                  extend="min" if below else "neither")
     g_axes.set_title("conductance (colour and width)", fontsize=10)
 
-    change_norm = colors.Normalize(vmin=-largest_change, vmax=largest_change)
-    change_colormap = plt.get_cmap("RdBu_r")
-    draw_edges(change_axes, edges, gate_changes, change_norm, change_colormap,
-               [CHANGE_EDGE_WIDTH] * len(edges), outline=EDGE_OUTLINE)
-    add_colorbar(figure, change_axes, change_norm, change_colormap,
-                 "gate voltage change, epoch 0 to the last epoch (V)")
-    change_axes.set_title("gate change over the run", fontsize=10)
+    draw_change_panel(figure, change_axes, edges, gates)
 
     for axes in (g_axes, change_axes):
         draw_wrap_tips(axes, edges)

@@ -22,6 +22,7 @@ import plot_python  # noqa: E402
 
 plot_python.use_matplotlib("plot_scripts_test.py")
 
+import graph_layout  # noqa: E402
 import plot_characterize  # noqa: E402
 import plot_run  # noqa: E402
 import plot_sweep  # noqa: E402
@@ -95,6 +96,60 @@ class PlotRunTest(unittest.TestCase):
         plot_run.plot_network(results, [[1.0] * 4, [1.1] * 4], "network.png")
         labels = [t.get_text() for t in self.captured.figures[0].axes[0].texts]
         self.assertIn("out", labels)
+
+    def test_graph_edges_coloured_by_gate_value_and_nodes_apart(self):
+        # A 6-node ring with one chord, no coordinates: the seeded spring layout places it.
+        ring = [(k, (k + 1) % 6) for k in range(6)] + [(0, 3)]
+        roles = ["input", "input", "rail", "output_plus", "hidden", "hidden"]
+        results = {
+            "name": "ring", "status": "completed", "kind": "edge_list", "rows": 0, "cols": 0,
+            "description": "edge-list graph of 6 nodes (listed in the config)",
+            "nodes": [{"name": f"r{k}" if roles[k] != "hidden" else "", "node": f"v{k}",
+                       "role": roles[k]} for k in range(6)],
+            "edges": [edge(a, b, 1e-4) for a, b in ring],
+        }
+        final = [1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0]
+        plot_run.plot_network(results, [[2.0] * 7, final], "network.png")
+        figure = self.captured.figures[0]
+        self.assertIn("edge-list graph of 6 nodes", figure._suptitle.get_text())
+        self.assertIn("spring layout", figure._suptitle.get_text())
+        faces = figure.axes[0].collections[0].get_colors()
+        lightness = [luminance(c) for c in faces]
+        self.assertEqual(lightness, sorted(lightness), "viridis: a higher gate is lighter")
+        colorbar_labels = [c.get_xlabel() for a in figure.axes for c in a.child_axes]
+        self.assertTrue(any("gate voltage after the last epoch (V)" in label
+                            for label in colorbar_labels), colorbar_labels)
+        points = [n["point"] for n in results["nodes"]]
+        closest = min(((a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2) ** 0.5
+                      for i, a in enumerate(points) for b in points[i + 1:])
+        self.assertGreater(closest, 0.3, "two nodes drawn on top of each other")
+
+    def test_graph_drawn_at_the_edge_lists_coordinates(self):
+        results = {
+            "name": "line", "status": "completed", "kind": "edge_list", "rows": 0, "cols": 0,
+            "description": "edge-list graph of 3 nodes",
+            "nodes": [{"name": "x", "node": "a", "role": "input", "x": 0, "y": 0},
+                      {"name": "", "node": "b", "role": "hidden", "x": 3, "y": 0},
+                      {"name": "out", "node": "c", "role": "output_plus", "x": 3, "y": 1}],
+            "edges": [edge(0, 1, 1e-4), edge(1, 2, 1e-4)],
+        }
+        plot_run.plot_network(results, [[1.0, 1.0], [1.2, 0.8]], "network.png")
+        points = [n["point"] for n in results["nodes"]]
+        self.assertAlmostEqual(points[1][0] - points[0][0], 3 * (points[2][1] - points[1][1]))
+        self.assertEqual(points[1][1], points[0][1])
+        self.assertIn("coordinates from the edge list",
+                      self.captured.figures[0]._suptitle.get_text())
+
+    def test_spring_layout_is_seeded_and_pulls_neighbours_together(self):
+        ring = [(k, (k + 1) % 12) for k in range(12)]
+        first = graph_layout.spring_layout(12, ring)
+        self.assertEqual(first, graph_layout.spring_layout(12, ring))
+
+        def distance(a, b):
+            return ((first[a][0] - first[b][0]) ** 2 + (first[a][1] - first[b][1]) ** 2) ** 0.5
+        neighbours = sum(distance(a, b) for a, b in ring) / len(ring)
+        opposite = sum(distance(k, (k + 6) % 12) for k in range(12)) / 12
+        self.assertLess(2 * neighbours, opposite)
 
     def test_error_modes_legend_covers_no_data(self):
         epochs = list(range(40))

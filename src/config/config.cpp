@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "config/diagnostics.h"
+#include "config/graph_config.h"
 #include "config/json_path.h"
 #include "config/json_reader.h"
 #include "config/overrides.h"
@@ -186,10 +187,10 @@ std::map<std::string, std::string> read_simulator_options(const ValueReader& val
 
 // --- Network ---
 
-// Node names and lattice positions, each usable once across inputs, rails, ground and outputs.
+// Node names and network nodes, each usable once across inputs, rails, ground and outputs.
 class NodeRegistry {
  public:
-  explicit NodeRegistry(const Lattice& lattice) : lattice_(lattice) {}
+  explicit NodeRegistry(const Network& network) : network_(network) {}
 
   std::string name(const ValueReader& value) {
     std::string name = value.string(kNodeName);
@@ -198,19 +199,12 @@ class NodeRegistry {
     return name;
   }
 
-  GridPos position(const ValueReader& value) {
-    const std::vector<ValueReader> pair = value.array("a [row, col] pair of integers", 2, 2);
-    const GridPos position{pair[0].integer<int>(), pair[1].integer<int>()};
-    const std::string shown =
-        "[" + std::to_string(position.row) + ", " + std::to_string(position.col) + "]";
-    if (!inside_lattice(position)) {
-      value.fail(shown + ", a node outside the " + lattice_size() + " lattice",
-                 "[row, col] with 0 <= row < " + std::to_string(lattice_.rows) +
-                     " and 0 <= col < " + std::to_string(lattice_.cols));
-    }
-    claim(positions_, std::pair(position.row, position.col), value, shown,
-          "each lattice node in at most one role (input, rail, ground or output)");
-    return position;
+  NodeRef position(const ValueReader& value) {
+    ReadNode read = read_node(value, network_);
+    claim(positions_, read.shown, value, read.shown,
+          network_.graph ? "each node in at most one role (input, rail, ground or output)"
+                         : "each lattice node in at most one role (input, rail, ground or output)");
+    return std::move(read.node);
   }
 
  private:
@@ -221,18 +215,9 @@ class NodeRegistry {
     if (!inserted) value.fail(shown + ", already used at " + entry->second.str(), expected);
   }
 
-  bool inside_lattice(const GridPos& position) const {
-    return position.row >= 0 && position.row < lattice_.rows && position.col >= 0 &&
-           position.col < lattice_.cols;
-  }
-
-  std::string lattice_size() const {
-    return std::to_string(lattice_.rows) + "x" + std::to_string(lattice_.cols);
-  }
-
-  const Lattice& lattice_;
+  const Network& network_;
   std::map<std::string, JsonPath> names_;
-  std::map<std::pair<int, int>, JsonPath> positions_;
+  std::map<std::string, JsonPath> positions_;
 };
 
 Lattice read_lattice(const ValueReader& value) {
@@ -264,9 +249,9 @@ std::vector<RailNode> read_rails(const ValueReader& value, NodeRegistry& nodes) 
   return rails;
 }
 
-std::vector<GridPos> read_ground(const ValueReader& value, NodeRegistry& nodes) {
-  std::vector<GridPos> ground;
-  for (const ValueReader& element : value.array("an array of [row, col] pairs", 0)) {
+std::vector<NodeRef> read_ground(const ValueReader& value, NodeRegistry& nodes) {
+  std::vector<NodeRef> ground;
+  for (const ValueReader& element : value.array("an array of [row, col] pairs or node names", 0)) {
     ground.push_back(nodes.position(element));
   }
   return ground;
@@ -333,17 +318,28 @@ Supply read_supply(const ValueReader& value) {
   return supply;
 }
 
-Network read_network(const ValueReader& value, const fs::path& config_file) {
+Network read_network(const ValueReader& value, const fs::path& config_file,
+                     std::uint64_t run_seed) {
   const Network defaults;
-  const ObjectReader object = value.object({"lattice", "inputs", "rails", "ground", "outputs",
-                                            "edge", "initial_gates", "supply", "node_leak_ohms"});
+  const ObjectReader object =
+      value.object({"lattice", "graph", "inputs", "rails", "ground", "outputs", "edge",
+                    "initial_gates", "supply", "node_leak_ohms"});
   Network network;
-  network.lattice = read_lattice(object.optional("lattice", json::object()));
-  NodeRegistry nodes(network.lattice);
+  if (object.contains("graph")) {
+    if (object.contains("lattice")) {
+      object.required("lattice").fail("network.lattice next to network.graph",
+                                      "one topology: network.lattice or network.graph");
+    }
+    network.graph = read_graph(object.required("graph"), config_file, run_seed);
+  } else {
+    network.lattice = read_lattice(object.optional("lattice", json::object()));
+  }
+  NodeRegistry nodes(network);
   network.inputs = read_inputs(object.required("inputs"), nodes);
   network.rails = read_rails(object.optional("rails", json::array()), nodes);
   network.ground = read_ground(object.optional("ground", json::array()), nodes);
   network.outputs = read_outputs(object.required("outputs"), nodes);
+  if (network.graph) check_graph_paths(object.required("graph"), network);
   network.edge = read_edge(object.required("edge"), config_file);
   network.initial_gates = read_initial_gates(object.optional("initial_gates", json::object()));
   network.supply = read_supply(object.optional("supply", json::object()));
@@ -595,7 +591,7 @@ Config read_config(json& document, const fs::path& file, const Diagnostics& diag
   Config config;
   config.name = top.optional("name", defaults.name).string(kRunName);
   config.seed = top.required("seed").integer<std::uint64_t>(0);
-  config.network = read_network(top.required("network"), file);
+  config.network = read_network(top.required("network"), file, config.seed);
   config.task = read_task(top.optional("task", json::object()), file);
   config.training = read_training(top.optional("training", json::object()), config.network.edge);
   config.simulator = read_simulator(top.optional("simulator", json::object()));
@@ -606,6 +602,9 @@ Config read_config(json& document, const fs::path& file, const Diagnostics& diag
   config.source_file = file;
   config.resolved = document;
   config.resolved["network"]["edge"]["file"] = config.network.edge.file.string();
+  if (config.network.graph && !config.network.graph->file.empty()) {
+    config.resolved["network"]["graph"]["file"] = config.network.graph->file.string();
+  }
   if (config.task.kind == "csv") config.resolved["task"]["file"] = config.task.file.string();
   return config;
 }

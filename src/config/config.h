@@ -10,13 +10,9 @@
 #include <string>
 #include <vector>
 
-namespace cllnsim::config {
+#include "config/topology.h"
 
-struct GridPos {
-  int row = 0;
-  int col = 0;
-  bool operator==(const GridPos&) const = default;
-};
+namespace cllnsim::config {
 
 struct Lattice {
   int rows = 4;
@@ -26,20 +22,20 @@ struct Lattice {
 
 struct InputNode {
   std::string name;
-  GridPos at;
+  NodeRef at;
 };
 
 struct RailNode {
   std::string name;
-  GridPos at;
+  NodeRef at;
   double volts = 0.0;
 };
 
 // Single-ended when `minus` is absent: O = V(plus). Differential: O = V(plus) - V(minus).
 struct Output {
   std::string name;
-  GridPos plus;
-  std::optional<GridPos> minus;
+  NodeRef plus;
+  std::optional<NodeRef> minus;
 };
 
 struct Edge {
@@ -62,10 +58,11 @@ struct Supply {
 };
 
 struct Network {
-  Lattice lattice;
+  Lattice lattice;             // the topology, unless `graph` is set
+  std::optional<Graph> graph;  // network.graph: an edge list or a random graph
   std::vector<InputNode> inputs;
   std::vector<RailNode> rails;
-  std::vector<GridPos> ground;
+  std::vector<NodeRef> ground;
   std::vector<Output> outputs;
   Edge edge;
   InitialGates initial_gates;

@@ -3,6 +3,8 @@
 #include <array>
 #include <string>
 
+#include "config/graph_config.h"
+
 namespace cllnsim::config {
 namespace {
 
@@ -23,17 +25,16 @@ bool is_identifier(std::string_view text) {
 }
 constexpr StringRule kParameterName{"a name matching [A-Za-z_][A-Za-z0-9_]*", is_identifier};
 
-int edge_count(const Lattice& lattice) {
-  const int r = lattice.rows, c = lattice.cols;
-  return lattice.periodic ? 2 * r * c : r * (c - 1) + (r - 1) * c;
-}
-
 double non_negative(const ObjectReader& object, const std::string& key, double fallback) {
   return object.optional(key, fallback).number(kNonNegative);
 }
 
-std::vector<GridPos> read_sites(const ValueReader& value, const Lattice& lattice) {
+std::vector<GridPos> read_sites(const ValueReader& value, const Network& network) {
+  const Lattice& lattice = network.lattice;
   std::vector<GridPos> sites;
+  if (network.graph && !value.array("an array of [row, col] pairs", 0).empty()) {
+    value.reject("[] on a graph (coupling_at lists lattice sites; a graph couples every node)");
+  }
   for (const ValueReader& element : value.array("an array of [row, col] pairs", 0)) {
     const std::vector<ValueReader> pair = element.array("a [row, col] pair of integers", 2, 2);
     const GridPos at{pair[0].integer<int>(0), pair[1].integer<int>(0)};
@@ -74,17 +75,18 @@ LearningOffset read_learning_offset(const ValueReader& value) {
           object.optional("param", defaults.param).string(kParameterName)};
 }
 
-Damage read_damage(const ValueReader& value, const Lattice& lattice) {
+Damage read_damage(const ValueReader& value, const Network& network) {
   const Damage defaults;
   const ObjectReader object = value.object({"fraction", "edges", "mode", "short_ohms"});
   Damage damage;
   damage.fraction = object.optional("fraction", defaults.fraction).number(kUnitInterval);
-  const int edges = edge_count(lattice);
+  const int edges = edge_count(network);
   for (const ValueReader& element :
        object.optional("edges", json::array()).array("an array of edge indices", 0)) {
     const int edge = element.integer<int>(0);
     if (edge >= edges) {
-      element.reject("an edge index below " + std::to_string(edges) + " (the lattice has " +
+      element.reject("an edge index below " + std::to_string(edges) +
+                     (network.graph ? " (the graph has " : " (the lattice has ") +
                      std::to_string(edges) + " edges)");
     }
     damage.edges.push_back(edge);
@@ -110,12 +112,12 @@ Physical read_physical(const ValueReader& value, const Network& network, std::ui
       non_negative(object, "node_capacitance_f", defaults.node_capacitance_f);
   physical.free_clamped_coupling_f =
       non_negative(object, "free_clamped_coupling_f", defaults.free_clamped_coupling_f);
-  physical.coupling_at = read_sites(object.optional("coupling_at", json::array()), network.lattice);
+  physical.coupling_at = read_sites(object.optional("coupling_at", json::array()), network);
   physical.noise = read_noise(object.optional("noise", json::object()));
   physical.mismatch = read_mismatch(object.optional("mismatch", json::object()));
   physical.learning_offset =
       read_learning_offset(object.optional("learning_offset", json::object()));
-  physical.damage = read_damage(object.optional("damage", json::object()), network.lattice);
+  physical.damage = read_damage(object.optional("damage", json::object()), network);
   // Absent or null means "not modelled" (ngspice's default temperature, no extra leak).
   const ValueReader temperature = object.optional("temperature_c", nullptr);
   if (!temperature.is_null()) physical.temperature_c = temperature.number(kAboveAbsoluteZero);

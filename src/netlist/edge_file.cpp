@@ -33,6 +33,22 @@ std::string where(const SourceLine& line) {
   return line.file.string() + ":" + std::to_string(line.line_number);
 }
 
+// The absolute path of the library a `pre_osdi FILE` line names, FILE relative to the edge
+// file's folder; it must exist.
+std::string device_library(const SourceLine& line, const std::vector<std::string>& words) {
+  if (words.size() != 2) throw input_error(where(line) + ": pre_osdi needs exactly one file");
+  fs::path library = unquote(words[1]);
+  if (library.is_relative()) library = line.file.parent_path() / library;
+  library = fs::absolute(library).lexically_normal();
+  std::error_code ignored;
+  if (!fs::is_regular_file(library, ignored)) {
+    throw input_error(where(line) + ": compiled device " + library.string() +
+                      " does not exist (the shipped one is built by cmake --build, target "
+                      "cl_learn_rule_osdi)");
+  }
+  return library.string();
+}
+
 class EdgeFileReader {
  public:
   std::vector<std::string> output;
@@ -109,6 +125,12 @@ class EdgeFileReader {
       return;
     }
     if (keyword == ".end") return;  // the generated netlist has its own end
+    // `pre_osdi FILE` (in a .control block) loads a compiled device before the circuit is
+    // parsed; ngspice would resolve FILE against the netlist's folder, so it is made absolute.
+    if (keyword == "pre_osdi") {
+      output.push_back("pre_osdi " + device_library(SourceLine{file, number, text}, words));
+      return;
+    }
     output.push_back(text);
     if (!words.empty() && words[0][0] == '+' && !logical.empty()) {
       logical.back().text += " " + text.substr(text.find('+') + 1);

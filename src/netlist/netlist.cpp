@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <sstream>
 
+#include "config/graph_config.h"
 #include "io/csv.h"
 #include "netlist/edge_params.h"
 #include "netlist/noise.h"
@@ -32,10 +33,11 @@ std::string vss_node(const config::Config& config) {
 std::string lattice_node(const network::Network& network, int node, char copy) {
   const network::Node& n = network.nodes().at(static_cast<std::size_t>(node));
   if (n.role == Role::ground) return "0";
+  if (!n.graph_name.empty()) return std::string(1, copy) + "_" + n.graph_name;
   return std::string(1, copy) + std::to_string(n.at.row) + "_" + std::to_string(n.at.col);
 }
 
-std::string pos_node(const network::Network& network, config::GridPos at, char copy) {
+std::string pos_node(const network::Network& network, const config::NodeRef& at, char copy) {
   return lattice_node(network, network.node_at(at).index, copy);
 }
 
@@ -162,15 +164,21 @@ void write_header(Writer& w) {
   const auto& c = w.config_;
   const auto& n = w.network_;
   w.line("* cllnsim twin network: run '" + c.name + "', seed " + std::to_string(c.seed));
-  w.comment(std::to_string(n.rows()) + "x" + std::to_string(n.cols()) + " lattice, " +
-            (n.periodic() ? "periodic" : "open") + " boundaries, " +
-            std::to_string(n.edges().size()) + " twin edges.");
-  w.comment("Node fR_C is lattice site (R, C) in the free copy, cR_C in the clamped copy;");
+  w.comment(n.description() + ", " + std::to_string(n.edges().size()) + " twin edges.");
+  w.comment(n.is_lattice()
+                ? "Node fR_C is lattice site (R, C) in the free copy, cR_C in the clamped copy;"
+                : "Node f_NAME is graph node NAME in the free copy, c_NAME in the clamped copy;");
   w.comment("gE is the shared gate of edge E; 'learn' enables learning (vss holds, vdd learns)" +
             std::string(c.training.per_edge_learn() ? ", 'learn_E' edge E's own." : "."));
   if (c.simulator.solver == config::Simulator::Solver::klu) {
     w.comment("simulator.solver klu (a libngspice without KLU ignores this line)");
     w.line(".options klu");
+    // Found on XOR seeds 3 and 4: a gate held only by its capacitor and its 1 TOhm leak lost
+    // convergence under KLU (not under Sparse, on the same netlist); 1% more leak did not help,
+    // doubling it did.
+    w.comment("1 TOhm from every node to ground (a board's insulation; it doubles the gates' own");
+    w.comment("1 TOhm leak): without it KLU stopped with 'Timestep too small' at a gate");
+    w.line(".options rshunt=1e12");
   }
   if (!c.simulator.options.empty()) {
     std::string options = ".options";
@@ -478,8 +486,8 @@ std::vector<std::string> signal_names(const config::Config& config) {
   names.push_back("learn");
   names.push_back("polarity");
   if (config.training.per_edge_learn()) {
-    const std::size_t edges = network::Network::lattice(config.network).edges().size();
-    for (std::size_t e = 0; e < edges; ++e) names.push_back("learn_" + std::to_string(e));
+    for (int e = 0; e < config::edge_count(config.network); ++e)
+      names.push_back("learn_" + std::to_string(e));
   }
   return names;
 }

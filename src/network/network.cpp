@@ -1,6 +1,7 @@
 #include "network/network.h"
 
 #include <stdexcept>
+#include <utility>
 
 namespace cllnsim::network {
 
@@ -22,22 +23,16 @@ const char* role_name(Role role) {
   return "hidden";
 }
 
-Network Network::lattice(const config::Network& spec) {
-  Network network;
-  network.rows_ = spec.lattice.rows;
-  network.cols_ = spec.lattice.cols;
-  network.periodic_ = spec.lattice.periodic;
-  const int rows = network.rows_;
-  const int cols = network.cols_;
-  for (int r = 0; r < rows; ++r) {
-    for (int c = 0; c < cols; ++c) {
-      network.nodes_.push_back(Node{r * cols + c, {r, c}, Role::hidden, ""});
-    }
+Network::Network(Shape shape, std::vector<Node> nodes, std::vector<Edge> edges,
+                 const config::Network& spec)
+    : shape_(std::move(shape)), nodes_(std::move(nodes)), edges_(std::move(edges)) {
+  for (const Node& n : nodes_) {
+    if (!n.graph_name.empty()) by_graph_name_.emplace(n.graph_name, n.index);
   }
-  auto assign = [&](config::GridPos at, Role role, const std::string& name) {
-    Node& node = network.nodes_.at(static_cast<std::size_t>(at.row * cols + at.col));
-    node.role = role;
-    node.name = name;
+  auto assign = [&](const config::NodeRef& at, Role role, const std::string& name) {
+    Node& n = node(at);
+    n.role = role;
+    n.name = name;
   };
   for (const auto& input : spec.inputs) assign(input.at, Role::input, input.name);
   for (const auto& rail : spec.rails) assign(rail.at, Role::rail, rail.name);
@@ -46,31 +41,25 @@ Network Network::lattice(const config::Network& spec) {
     assign(output.plus, Role::output_plus, output.name);
     if (output.minus) assign(*output.minus, Role::output_minus, output.name);
   }
-
-  auto add_edge = [&](int r, int c, int r2, int c2, bool wraps) {
-    const int index = static_cast<int>(network.edges_.size());
-    network.edges_.push_back(Edge{index, r * cols + c, r2 * cols + c2, wraps});
-  };
-  for (int r = 0; r < rows; ++r) {
-    for (int c = 0; c < cols; ++c) {
-      if (c + 1 < cols)
-        add_edge(r, c, r, c + 1, false);
-      else if (network.periodic_)
-        add_edge(r, c, r, 0, true);
-      if (r + 1 < rows)
-        add_edge(r, c, r + 1, c, false);
-      else if (network.periodic_)
-        add_edge(r, c, 0, c, true);
-    }
-  }
-  return network;
 }
 
-const Node& Network::node_at(config::GridPos at) const {
-  if (at.row < 0 || at.row >= rows_ || at.col < 0 || at.col >= cols_) {
+const Node& Network::node_at(const config::NodeRef& at) const {
+  if (!at.name.empty()) {
+    const auto found = by_graph_name_.find(at.name);
+    if (found == by_graph_name_.end()) {
+      throw std::out_of_range("no node named '" + at.name + "' in the network");
+    }
+    return nodes_[static_cast<std::size_t>(found->second)];
+  }
+  if (!is_lattice() || at.at.row < 0 || at.at.row >= rows() || at.at.col < 0 ||
+      at.at.col >= cols()) {
     throw std::out_of_range("lattice position outside the network");
   }
-  return nodes_[static_cast<std::size_t>(at.row * cols_ + at.col)];
+  return nodes_[static_cast<std::size_t>(at.at.row * cols() + at.at.col)];
+}
+
+Node& Network::node(const config::NodeRef& at) {
+  return nodes_[static_cast<std::size_t>(node_at(at).index)];
 }
 
 }  // namespace cllnsim::network

@@ -2,6 +2,7 @@
 
 #include "core/error.h"
 #include "netlist/physical.h"
+#include "network/build.h"
 
 namespace cllnsim::protocol {
 namespace {
@@ -26,7 +27,7 @@ Experiment prepare(const std::filesystem::path& config_file,
 }
 
 Experiment prepare(config::Config config) {
-  network::Network network = network::Network::lattice(config.network);
+  network::Network network = network::build(config);
   netlist::EdgeDefinition edge =
       netlist::read_edge_file(config.network.edge.file, config.network.edge.subckt);
   netlist::check_edge_params(edge, config.network.edge.params,

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <random>
 
+#include "config/graph_config.h"
 #include "network/network.h"
 #include "protocol/desync.h"
 #include "tasks/random.h"
@@ -39,7 +40,7 @@ Schedule::Schedule(const config::Config& config, const tasks::Dataset& data)
       epochs_(config.training.epochs),
       learn_signal_(data.train.front().inputs.size() + data.train.front().labels.size()),
       edge_learn_lines_(config.training.per_edge_learn()
-                            ? network::Network::lattice(config.network).edges().size()
+                            ? static_cast<std::size_t>(config::edge_count(config.network))
                             : 0) {
   // Walk the whole run once with the same arithmetic append_epoch uses, so epoch boundaries
   // match the corners to the last bit.

@@ -195,19 +195,32 @@ nlohmann::json describe_metrics(const protocol::Metrics& metrics) {
 
 nlohmann::json describe_network(const network::Network& network,
                                 const protocol::TrainingSummary* summary) {
+  // A lattice's nodes and edge ends are sites [row, col]; a graph's are named, edge ends are
+  // node indices, and an edge list's coordinates (if any) are kept for the picture.
+  const bool lattice = network.is_lattice();
   nlohmann::json nodes = nlohmann::json::array();
   for (const auto& node : network.nodes()) {
-    nodes.push_back({{"name", node.name},
-                     {"row", node.at.row},
-                     {"col", node.at.col},
-                     {"role", network::role_name(node.role)}});
+    nlohmann::json entry{{"name", node.name}, {"role", network::role_name(node.role)}};
+    if (lattice) {
+      entry["row"] = node.at.row;
+      entry["col"] = node.at.col;
+    } else {
+      entry["node"] = node.graph_name;
+    }
+    if (node.position) {
+      entry["x"] = (*node.position)[0];
+      entry["y"] = (*node.position)[1];
+    }
+    nodes.push_back(entry);
   }
+  const auto end = [&](int index) -> nlohmann::json {
+    const auto& at = network.nodes()[static_cast<std::size_t>(index)].at;
+    return lattice ? nlohmann::json{at.row, at.col} : nlohmann::json(index);
+  };
   nlohmann::json edges = nlohmann::json::array();
   for (const auto& edge : network.edges()) {
-    const auto& a = network.nodes()[static_cast<std::size_t>(edge.a)].at;
-    const auto& b = network.nodes()[static_cast<std::size_t>(edge.b)].at;
     nlohmann::json entry{
-        {"index", edge.index}, {"a", {a.row, a.col}}, {"b", {b.row, b.col}}, {"wraps", edge.wraps}};
+        {"index", edge.index}, {"a", end(edge.a)}, {"b", end(edge.b)}, {"wraps", edge.wraps}};
     const auto e = static_cast<std::size_t>(edge.index);
     if (summary && e < summary->final_gates.size()) {
       entry["initial_gate_volts"] = summary->initial_gates[e];
@@ -218,11 +231,10 @@ nlohmann::json describe_network(const network::Network& network,
     }
     edges.push_back(entry);
   }
-  return {{"rows", network.rows()},
-          {"cols", network.cols()},
-          {"periodic", network.periodic()},
-          {"nodes", nodes},
-          {"edges", edges}};
+  return {
+      {"kind", network.kind()}, {"description", network.description()}, {"rows", network.rows()},
+      {"cols", network.cols()}, {"periodic", network.periodic()},       {"nodes", nodes},
+      {"edges", edges}};
 }
 
 }  // namespace cllnsim::results

@@ -133,7 +133,7 @@ TEST_F(ConfigTest, ParsesEveryKeyOfAFullConfig) {
   EXPECT_EQ(network.rails[0].at, (GridPos{1, 1}));
   EXPECT_DOUBLE_EQ(network.rails[0].volts, 0.45);
   EXPECT_DOUBLE_EQ(network.rails[1].volts, 0.0);
-  EXPECT_EQ(network.ground, (std::vector<GridPos>{{4, 5}, {2, 2}}));
+  EXPECT_EQ(network.ground, (std::vector<NodeRef>{GridPos{4, 5}, GridPos{2, 2}}));
   ASSERT_EQ(network.outputs.size(), 2u);
   EXPECT_EQ(network.outputs[0].plus, (GridPos{4, 0}));
   EXPECT_EQ(network.outputs[0].minus, (GridPos{4, 1}));

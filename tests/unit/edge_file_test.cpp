@@ -77,6 +77,7 @@ TEST(EdgeFileShipped, EveryShippedEdgeLoads) {
   const fs::path edges = fs::path(CLLNSIM_SOURCE_DIR) / "netlists/edges";
   for (const auto& [file, subckt] :
        std::map<std::string, std::string>{{"nmos_rule.sub", "cl_nmos_rule"},
+                                          {"nmos_rule_osdi.sub", "cl_nmos_rule"},
                                           {"gen2_board.sub", "gen2_board"},
                                           {"cmos_chip.sub", "cmos_chip"}}) {
     const EdgeDefinition edge = read_edge_file(edges / file, subckt);
@@ -207,6 +208,26 @@ TEST_F(EdgeFileTest, QuotedRelativeIncludeIsInlinedFromTheEdgeFolder) {
     EXPECT_NE(Lower(line).rfind(".inc", 0), 0u) << line;
     EXPECT_NE(Lower(line), ".end") << "the included file's .end was kept";
   }
+}
+
+// `pre_osdi FILE` names a compiled device relative to the edge's folder; the generated netlist
+// gets its absolute path, so ngspice finds it from any working directory.
+TEST_F(EdgeFileTest, PreOsdiPathIsMadeAbsoluteFromTheEdgeFolder) {
+  Write("models/device.osdi", "not really a library: only its existence is checked here");
+  const fs::path file =
+      Write("edge.sub", ".control\npre_osdi models/device.osdi\n.endc\n" + std::string(kModel) +
+                            ".subckt edge " + std::string(kPorts) + "\n" + std::string(kBody));
+  const EdgeDefinition edge = read_edge_file(file, "edge");
+  const std::string expected = "pre_osdi " + (dir_ / "models" / "device.osdi").string();
+  EXPECT_NE(std::find(edge.lines.begin(), edge.lines.end(), expected), edge.lines.end());
+}
+
+TEST_F(EdgeFileTest, MissingOsdiLibraryNamesTheLineAndTheTarget) {
+  const fs::path file = Write("edge.sub", ".control\npre_osdi missing.osdi\n.endc\n.subckt edge " +
+                                              std::string(kPorts) + "\n" + std::string(kBody));
+  ExpectInputError(file, "edge",
+                   {file.string() + ":2", (dir_ / "missing.osdi").string(), "does not exist",
+                    "cl_learn_rule_osdi"});
 }
 
 TEST_F(EdgeFileTest, SelfIncludeIsRejected) {

@@ -306,6 +306,8 @@ TEST(NetlistText, WithKluVssIsGroundAtZeroVoltsAndANortonSourceOtherwise) {
   EXPECT_EQ(g.Line("rsupply_vss"), "rsupply_vss vss 0 0.001");
   EXPECT_FALSE(g.HasLineStarting("vsupply_vss"));
   EXPECT_EQ(g.CountStarting(".options klu"), 1);
+  EXPECT_EQ(g.CountStarting(".options rshunt=1e12"), 1);  // see netlist.cpp
+  EXPECT_FALSE(Generate(kDifferential).HasLineStarting(".options rshunt"));
 
   std::string klu_zero = kSingleEnded;  // vss 0 V (the default)
   klu_zero.replace(klu_zero.rfind('}'), 1, R"(, "simulator": {"solver": "klu"}})");
