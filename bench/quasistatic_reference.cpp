@@ -203,7 +203,7 @@ std::vector<std::string> reference_netlist(const protocol::Experiment& experimen
   const auto& c = experiment.config;
   const auto& n = experiment.network;
   auto node = [&](int index) { return netlist::free_node(n, index); };
-  auto at = [&](config::GridPos pos) { return node(n.node_at(pos).index); };
+  auto at = [&](const config::NodeRef& ref) { return node(n.node_at(ref).index); };
   std::vector<std::string> lines = {
       "* cllnsim quasi-static reference (bench/): free network, "
       "gates as ideal sources"};
