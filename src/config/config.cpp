@@ -79,6 +79,10 @@ constexpr EnumNames<Training::Nudge, 2> kNudgeNames{{
     {"one_sided", Training::Nudge::one_sided},
     {"symmetric", Training::Nudge::symmetric},
 }};
+constexpr EnumNames<Training::LearnOnset, 2> kLearnOnsetNames{{
+    {"settled", Training::LearnOnset::settled},
+    {"with_input", Training::LearnOnset::with_input},
+}};
 constexpr EnumNames<InitialGates::Kind, 2> kGateKindNames{{
     {"uniform", InitialGates::Kind::uniform},
     {"constant", InitialGates::Kind::constant},
@@ -484,9 +488,10 @@ Task read_task(const ValueReader& value, const fs::path& config_file) {
 
 Training read_training(const ValueReader& value) {
   const Training defaults;
-  const ObjectReader object = value.object(
-      {"eta", "nudge", "nudge_deadzone_v", "epochs", "order", "ramp_seconds", "settle_seconds",
-       "learn_seconds", "learn_seconds_final", "evaluate_every", "learning", "desync"});
+  const ObjectReader object =
+      value.object({"eta", "nudge", "nudge_deadzone_v", "epochs", "order", "ramp_seconds",
+                    "settle_seconds", "learn_seconds", "learn_seconds_final", "learn_onset",
+                    "evaluate_every", "learning", "desync"});
   Training training;
   training.eta = object.optional("eta", defaults.eta).number(kFraction);
   training.nudge = read_choice(object, "nudge", kNudgeNames, defaults.nudge);
@@ -497,6 +502,7 @@ Training read_training(const ValueReader& value) {
   training.ramp_seconds = object.optional("ramp_seconds", defaults.ramp_seconds).number(kPositive);
   training.settle_seconds =
       object.optional("settle_seconds", defaults.settle_seconds).number(kPositive);
+  training.learn_onset = read_choice(object, "learn_onset", kLearnOnsetNames, defaults.learn_onset);
   training.learn_seconds =
       object.optional("learn_seconds", defaults.learn_seconds).number(kPositive);
   training.learn_seconds_final =
