@@ -45,21 +45,20 @@ struct ProbeSchedule {
   double learn_from = 0.0;
 };
 
-ProbeSchedule probe_schedule(const config::Config& config, const tasks::Dataset& data, double hold,
-                             double step) {
+ProbeSchedule probe_schedule(const config::Config& config,
+                             const std::vector<tasks::Sample>& samples, double hold, double step) {
   const std::size_t inputs = config.network.inputs.size();
   const std::size_t labels = config.network.outputs.size();
   const double vss = config.network.supply.vss;
   ProbeSchedule probe;
   probe.signals.assign(inputs + labels, netlist::Waveform(0.0));
   probe.signals.resize(netlist::signal_names(config).size(), netlist::Waveform(vss));
-  const std::size_t steps = std::min<std::size_t>(kMaxSteps, data.train.size());
   double t = hold;  // the networks first settle with inputs and labels at 0 V
-  for (std::size_t k = 0; k < steps; ++k) {
+  for (const tasks::Sample& sample : samples) {
     const double stepped = t + step;
     std::size_t signal = 0;
-    for (double volts : data.train[k].inputs) probe.signals[signal++].ramp_to(t, stepped, volts);
-    for (double volts : data.train[k].labels) probe.signals[signal++].ramp_to(t, stepped, volts);
+    for (double volts : sample.inputs) probe.signals[signal++].ramp_to(t, stepped, volts);
+    for (double volts : sample.labels) probe.signals[signal++].ramp_to(t, stepped, volts);
     probe.corners.insert(probe.corners.end(), {t, stepped});
     probe.step_starts.push_back(t);
     t = stepped + hold;
@@ -173,6 +172,9 @@ TimeScales measure_time_scales(const config::Config& config, const network::Netw
                                spice::Session& session) {
   TimeScales scales;
   const std::vector<std::string> nodes = relaxing_nodes(network);
+  const std::vector<tasks::Sample> samples(
+      data.train.begin(), data.train.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(
+                                                   kMaxSteps, data.train.size())));
   // Relaxation: hold each step long enough to see its whole tail, and resolve it finely: measure
   // again with the hold fitted to the relaxation time found, until they agree.
   const double shortest_hold = kPointsPerHold * config.analysis.step_seconds;
@@ -180,7 +182,7 @@ TimeScales measure_time_scales(const config::Config& config, const network::Netw
       std::max(shortest_hold, 2 * kHoldPerTau * config.physical.node_capacitance_f * kNominalOhms);
   for (int attempt = 0; attempt < 5; ++attempt) {
     const double step = hold / kPointsPerHold;
-    const ProbeSchedule probe = probe_schedule(config, data, hold, step);
+    const ProbeSchedule probe = probe_schedule(config, samples, hold, step);
     const Trace trace =
         run_probe(config, network, edge, gates, probe, nodes, probe.learn_from, step, session);
     scales.relaxation_seconds = 0.0;
@@ -195,41 +197,42 @@ TimeScales measure_time_scales(const config::Config& config, const network::Netw
     hold = fitted;
   }
 
-  // Learning: the networks settled at the last step, learning on; the conductances once the learn
-  // line has ramped up, and a tenth of a first-epoch learning window (half of it for the
-  // symmetric nudge) later.
+  // Learning, for each of the samples in turn: the networks settled there, learning on; the
+  // conductances once the learn line has ramped up, and a tenth of a first-epoch learning window
+  // (half of it for the symmetric nudge) later. The rates are averaged over the samples.
   const bool symmetric = config.training.nudge == config::Training::Nudge::symmetric;
   const double window = config.training.learn_seconds / (symmetric ? 2 : 1) / 10;
   const double step = scales.hold_seconds / kPointsPerHold;
-  const ProbeSchedule probe = probe_schedule(config, data, scales.hold_seconds, step);
-  const double learning = probe.learn_from + config.training.ramp_seconds;
   std::vector<std::string> gate_nodes;
   for (std::size_t e = 0; e < network.edges().size(); ++e) {
     gate_nodes.push_back(netlist::gate_node(static_cast<int>(e)));
   }
-  // Breakpoints resolve the learning window finely; the holds before it keep their coarse step.
-  ProbeSchedule resolved = probe;
-  for (int k = 1; k <= kPointsPerWindow; ++k) {
-    resolved.corners.push_back(learning + window * k / kPointsPerWindow);
-  }
-  const Trace before =
-      run_probe(config, network, edge, gates, resolved, gate_nodes, learning, step, session);
-  const std::vector<double> g_before = free_conductances(edge, gate_nodes.size(), session);
-  const Trace after = run_probe(config, network, edge, gates, resolved, gate_nodes,
-                                learning + window, step, session);
-  const std::vector<double> g_after = free_conductances(edge, gate_nodes.size(), session);
-
-  std::vector<double> rates;
-  for (std::size_t e = 0; e < gate_nodes.size(); ++e) {
-    const double slew = std::abs(after.values[e].back() - before.values[e].back()) / window;
-    scales.gate_slew_max_volts_per_second = std::max(scales.gate_slew_max_volts_per_second, slew);
-    if (g_before[e] <= 0 || g_after[e] <= 0) continue;  // an edge switched off: no rate
-    rates.push_back(std::abs(std::log(g_after[e] / g_before[e])) / window);
+  for (const tasks::Sample& sample : samples) {
+    ProbeSchedule probe = probe_schedule(config, {sample}, scales.hold_seconds, step);
+    const double learning = probe.learn_from + config.training.ramp_seconds;
+    // Breakpoints resolve the learning window finely; the hold before it keeps its coarse step.
+    for (int k = 1; k <= kPointsPerWindow; ++k) {
+      probe.corners.push_back(learning + window * k / kPointsPerWindow);
+    }
+    const Trace before =
+        run_probe(config, network, edge, gates, probe, gate_nodes, learning, step, session);
+    const std::vector<double> g_before = free_conductances(edge, gate_nodes.size(), session);
+    const Trace after = run_probe(config, network, edge, gates, probe, gate_nodes,
+                                  learning + window, step, session);
+    const std::vector<double> g_after = free_conductances(edge, gate_nodes.size(), session);
+    std::vector<double> rates;
+    for (std::size_t e = 0; e < gate_nodes.size(); ++e) {
+      const double slew = std::abs(after.values[e].back() - before.values[e].back()) / window;
+      scales.gate_slew_max_volts_per_second = std::max(scales.gate_slew_max_volts_per_second, slew);
+      if (g_before[e] <= 0 || g_after[e] <= 0) continue;  // an edge switched off: no rate
+      rates.push_back(std::abs(std::log(g_after[e] / g_before[e])) / window);
+    }
+    if (rates.empty()) continue;
+    const double count = static_cast<double>(samples.size());
+    scales.learning_rate_max_per_second += *std::max_element(rates.begin(), rates.end()) / count;
+    scales.learning_rate_median_per_second += median(rates) / count;
   }
   scales.learning_window_seconds = window;
-  scales.learning_rate_max_per_second =
-      rates.empty() ? 0.0 : *std::max_element(rates.begin(), rates.end());
-  scales.learning_rate_median_per_second = median(rates);
   scales.ratio = scales.relaxation_seconds * scales.learning_rate_median_per_second;
   scales.ratio_fastest_edge = scales.relaxation_seconds * scales.learning_rate_max_per_second;
   return scales;

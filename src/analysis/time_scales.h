@@ -22,9 +22,10 @@ struct TimeScales {
   double relaxation_seconds = 0.0;
   int steps_measured = 0;
   double hold_seconds = 0.0;  // how long each step was held (at least 20x the relaxation time)
-  // Learning rate: with the networks settled at the last stepped sample and learning on (after
-  // its ramp), |d ln g / dt| of each edge's free transistor (g its small-signal conductance gds),
-  // measured over `learning_window_seconds`; the fastest edge and the median edge.
+  // Learning rate: for each of the samples stepped to (from 0 V), with the networks settled
+  // there and learning on (after its ramp), |d ln g / dt| of each edge's free transistor (g its
+  // small-signal conductance gds) over `learning_window_seconds`; of the fastest edge and of the
+  // median edge, each averaged over the samples.
   double learning_rate_max_per_second = 0.0;
   double learning_rate_median_per_second = 0.0;
   double gate_slew_max_volts_per_second = 0.0;  // the fastest gate over the same window
