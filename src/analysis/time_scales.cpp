@@ -160,10 +160,8 @@ double one_over_e_time(const std::vector<double>& times, const std::vector<doubl
 }
 
 bool measures_time_scales(const config::Config& config, const netlist::EdgeDefinition& edge) {
-  const bool out_of_equilibrium =
-      config.training.learn_onset == config::Training::LearnOnset::with_input ||
-      config.physical.node_capacitance_f > 0;
-  return out_of_equilibrium && !edge.free_transistor.empty();
+  return config.training.learn_onset == config::Training::LearnOnset::with_input &&
+         !edge.free_transistor.empty();
 }
 
 TimeScales measure_time_scales(const config::Config& config, const network::Network& network,

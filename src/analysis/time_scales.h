@@ -45,7 +45,7 @@ TimeScales measure_time_scales(const config::Config& config, const network::Netw
                                const std::vector<double>& gates, const tasks::Dataset& data,
                                spice::Session& session);
 
-// Whether a run measures them: learning that overlaps the relaxation, or node capacitors.
+// Whether a run measures them: learning that overlaps the relaxation (learn_onset with_input).
 bool measures_time_scales(const config::Config& config, const netlist::EdgeDefinition& edge);
 
 // 1/e time of one node's step response: from `start` until `values` (sampled at `times`) stays
