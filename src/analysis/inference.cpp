@@ -5,6 +5,7 @@
 #include <optional>
 #include <span>
 
+#include "analysis/driven_transient.h"
 #include "analysis/settling.h"
 #include "netlist/netlist.h"
 #include "netlist/waveform.h"
@@ -122,23 +123,11 @@ InferenceMeasurement measure_inference(const config::Config& config,
     return delivered;
   };
 
-  spice::TransientRequest request;
+  DrivenTransient transient(config, netlist, signals, corners);
+  spice::TransientRequest& request = transient.request();
   request.step = analysis.step_seconds;
   request.max_step = analysis.hold_seconds / kPointsPerHold;
   request.stop = t;
-  // With physical.noise the measurement sees noise too: its own seeded realization.
-  const netlist::NoiseField noise(config.physical, netlist.noise_sources,
-                                  netlist::NoiseRealization::inference);
-  const std::size_t driven = netlist.driven_sources.size();
-  request.external_sources = netlist::external_sources(netlist);
-  request.source_value = [&](std::size_t source, double time) {
-    return source < driven ? signals[netlist.driven_sources[source].signal].at(time)
-                           : noise.value(source - driven, time);
-  };
-  request.next_breakpoint = [&](double time) {
-    const auto it = std::upper_bound(corners.begin(), corners.end(), time);
-    return std::min(it == corners.end() ? INFINITY : *it, noise.next_sample_after(time));
-  };
   request.observed = probes.names;
   request.on_point = [&](double time, std::span<const double> values) {
     if (next >= reads.size()) return;

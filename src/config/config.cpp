@@ -84,6 +84,10 @@ constexpr EnumNames<Training::Protocol, 2> kProtocolNames{{
     {"coupled", Training::Protocol::coupled},
     {"equilibrium_propagation", Training::Protocol::equilibrium_propagation},
 }};
+constexpr EnumNames<Training::LearnOnset, 2> kLearnOnsetNames{{
+    {"settled", Training::LearnOnset::settled},
+    {"with_input", Training::LearnOnset::with_input},
+}};
 constexpr EnumNames<InitialGates::Kind, 2> kGateKindNames{{
     {"uniform", InitialGates::Kind::uniform},
     {"constant", InitialGates::Kind::constant},
@@ -486,8 +490,8 @@ Training read_training(const ValueReader& value, const Edge& edge) {
   const Training defaults;
   const ObjectReader object =
       value.object({"eta", "nudge", "nudge_deadzone_v", "epochs", "order", "ramp_seconds",
-                    "settle_seconds", "learn_seconds", "learn_seconds_final", "evaluate_every",
-                    "learning", "desync", "protocol", "ep_gain_param"});
+                    "settle_seconds", "learn_seconds", "learn_seconds_final", "learn_onset",
+                    "evaluate_every", "learning", "desync", "protocol", "ep_gain_param"});
   Training training;
   training.eta = object.optional("eta", defaults.eta).number(kFraction);
   training.nudge = read_choice(object, "nudge", kNudgeNames, defaults.nudge);
@@ -498,6 +502,7 @@ Training read_training(const ValueReader& value, const Edge& edge) {
   training.ramp_seconds = object.optional("ramp_seconds", defaults.ramp_seconds).number(kPositive);
   training.settle_seconds =
       object.optional("settle_seconds", defaults.settle_seconds).number(kPositive);
+  training.learn_onset = read_choice(object, "learn_onset", kLearnOnsetNames, defaults.learn_onset);
   training.learn_seconds =
       object.optional("learn_seconds", defaults.learn_seconds).number(kPositive);
   training.learn_seconds_final =

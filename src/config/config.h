@@ -122,6 +122,10 @@ struct Training {
   // O_F - eta (L - O_F) with it reversed (a chopped nudge: whatever contrast does not change
   // sign with the nudge, e.g. twin mismatch or a learning-circuit offset, cancels).
   enum class Nudge { one_sided, symmetric };
+  // settled: learning switches on settle_seconds after a sample's step (the quasi-static
+  // protocol). with_input: on together with the step, so learning overlaps the networks'
+  // relaxation (learning out of equilibrium; physical.node_capacitance_f sets how long it lasts).
+  enum class LearnOnset { settled, with_input };
   double eta = 0.5;  // nudge: O_C = O_F + eta (L - O_F)
   Nudge nudge = Nudge::one_sided;
   // > 0: the clamp stage nudges by the soft hinge e - m tanh(e / m) of the error e = L - O_F
@@ -132,7 +136,8 @@ struct Training {
   Order order = Order::shuffled;  // shuffled: a new seeded order every epoch
   double ramp_seconds = 1e-6;     // rise/fall time of every source step
   double settle_seconds = 5e-6;   // inputs held before learning switches on / before reading
-  double learn_seconds = 50e-6;   // learn held at vdd per sample, in the first epoch
+  LearnOnset learn_onset = LearnOnset::settled;
+  double learn_seconds = 50e-6;  // learn held at vdd per sample, in the first epoch
   // ... and in the last: the learning time decays geometrically in between (a controller's
   // annealed learning rate). Defaults to learn_seconds: no decay.
   double learn_seconds_final = 50e-6;

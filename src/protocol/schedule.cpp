@@ -119,6 +119,12 @@ double Schedule::learn_window(std::vector<netlist::Waveform>& signals, double t,
   return held;
 }
 
+// With training.learn_onset "with_input" learning starts with the step at `step`, while the
+// networks still relax; otherwise once they have settled.
+double Schedule::learn_start(double step, double settled) const {
+  return training_.learn_onset == config::Training::LearnOnset::with_input ? step : settled;
+}
+
 EpochPlan Schedule::append_epoch(int epoch, std::vector<netlist::Waveform>& signals) const {
   EpochPlan plan;
   plan.end = walk_epoch(epoch, epoch_start(epoch), signals, plan);
@@ -139,14 +145,14 @@ double Schedule::walk_epoch(int epoch, double start, std::vector<netlist::Wavefo
     for (std::size_t position = 0; position < order.size(); ++position) {
       const std::size_t index = order[position];
       plan.presentations.push_back({t, true, Pass::train, index});
-      t = present(signals, data_.train[index], t, plan);
-      t = learn_window(signals, t, window, epoch, position, plan);
+      const double settled = present(signals, data_.train[index], t, plan);
+      t = learn_window(signals, learn_start(t, settled), window, epoch, position, plan);
       if (symmetric()) {
         const double reversed = snap(t + training_.ramp_seconds);
         signals[learn_signal_ + 1].ramp_to(t, reversed, polarity_reversed_);
         plan.corners.insert(plan.corners.end(), {t, reversed});
-        t = learn_window(signals, snap(reversed + training_.settle_seconds), window, epoch,
-                         position, plan);
+        t = learn_window(signals, learn_start(t, snap(reversed + training_.settle_seconds)), window,
+                         epoch, position, plan);
       }
     }
   }

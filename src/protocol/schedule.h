@@ -68,6 +68,7 @@ class Schedule {
   // `window` numbers the epoch's learning windows (one per training sample).
   double learn_window(std::vector<netlist::Waveform>& signals, double t, double seconds, int epoch,
                       std::size_t window, EpochPlan& plan) const;
+  double learn_start(double step, double settled) const;
   bool symmetric() const { return training_.nudge == config::Training::Nudge::symmetric; }
   // Appends the epoch's steps from `start`, fills `plan`, returns the epoch's end time.
   double walk_epoch(int epoch, double start, std::vector<netlist::Waveform>& signals,

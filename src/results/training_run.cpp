@@ -7,8 +7,10 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <optional>
 
 #include "analysis/inference.h"
+#include "analysis/time_scales.h"
 #include "core/error.h"
 #include "core/version.h"
 #include "io/csv.h"
@@ -41,6 +43,19 @@ nlohmann::json base_results(const protocol::Experiment& experiment,
           {"seed", config.seed},
           {"config", config.resolved},
           {"versions", {{"cllnsim", CLLNSIM_VERSION}, {"ngspice", ngspice_version}}}};
+}
+
+// README "Learning out of equilibrium": measured at the initial gates.
+nlohmann::json describe_time_scales(const analysis::TimeScales& scales) {
+  return {{"ratio", scales.ratio},
+          {"ratio_fastest_edge", scales.ratio_fastest_edge},
+          {"relaxation_seconds", scales.relaxation_seconds},
+          {"learning_rate_max_per_second", scales.learning_rate_max_per_second},
+          {"learning_rate_median_per_second", scales.learning_rate_median_per_second},
+          {"gate_slew_max_volts_per_second", scales.gate_slew_max_volts_per_second},
+          {"learning_window_seconds", scales.learning_window_seconds},
+          {"relaxation_steps_measured", scales.steps_measured},
+          {"relaxation_hold_seconds", scales.hold_seconds}};
 }
 
 // The inputs the trained network is driven with after training: the first
@@ -147,6 +162,7 @@ TrainingOutcome run_training(const protocol::Experiment& experiment,
   TrainingOutcome outcome;
   outcome.run_directory = run_directory;
   analysis::InferenceMeasurement inference;
+  std::optional<analysis::TimeScales> time_scales;
   std::vector<std::string> retries = resume ? resume->state.retries : std::vector<std::string>{};
   auto write_incomplete = [&](const char* status, int checkpoint_epoch) {
     results["status"] = status;
@@ -192,6 +208,14 @@ TrainingOutcome run_training(const protocol::Experiment& experiment,
                                    outcome.summary.final_gates, plan.inputs, plan.measured,
                                    session);
                              });
+    if (analysis::measures_time_scales(experiment.config, experiment.edge)) {
+      protocol::with_one_retry(experiment.config, "the time-scale measurement",
+                               outcome.summary.retries, [&](const config::Config& attempt_config) {
+                                 time_scales = analysis::measure_time_scales(
+                                     attempt_config, experiment.network, experiment.edge,
+                                     outcome.summary.initial_gates, experiment.data, session);
+                               });
+    }
     if (plan.grid_points > 0) {
       const auto first = static_cast<std::ptrdiff_t>(plan.measured);
       directory.write_boundary(experiment.config, {plan.inputs.begin() + first, plan.inputs.end()},
@@ -230,6 +254,7 @@ TrainingOutcome run_training(const protocol::Experiment& experiment,
   if (!summary.gradient_checks.empty()) {
     results["gradient_checks"] = describe_gradient_checks(summary.gradient_checks);
   }
+  if (time_scales) results["time_scales"] = describe_time_scales(*time_scales);
   if (!inference.settled_within_hold) {
     outcome.warnings.push_back(
         "the outputs did not settle within analysis.hold_seconds = " +

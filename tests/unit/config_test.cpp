@@ -300,6 +300,15 @@ TEST_F(ConfigErrorTest, UnknownChoiceSuggestsTheClosestChoice) {
                    "expected one of \"shuffled\", \"fixed\" (did you mean \"shuffled\"?)"}));
 }
 
+TEST_F(ConfigErrorTest, UnknownLearnOnsetNamesBothChoices) {
+  json document = minimal();
+  document["training"] = {{"learn_onset", "with_inputs"}};
+  EXPECT_TRUE(
+      ContainsAll(error_of(document), {"at training.learn_onset", "found a string \"with_inputs\"",
+                                       "expected one of \"settled\", \"with_input\" (did you mean "
+                                       "\"with_input\"?)"}));
+}
+
 TEST_F(ConfigErrorTest, NodeOutsideTheLattice) {
   json document = minimal();
   document["network"]["inputs"][1]["at"] = {4, 0};

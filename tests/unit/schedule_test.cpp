@@ -380,5 +380,48 @@ TEST(ScheduleReads, InputsAreFlatAtTheSampleOverTheSettleWindow) {
   }
 }
 
+// training.learn_onset "with_input": learning switches on together with the sample's step (and
+// with the polarity flip of the symmetric nudge), overlapping the relaxation; the epoch loses
+// the settle times of training but keeps them for evaluation.
+TEST(ScheduleLearnOnset, WithInputStartsLearningWithTheStep) {
+  const TrainingRun run(Overrides{{"training.learn_onset", "with_input"}});
+  for (int epoch = 1; epoch <= 4; ++epoch) {
+    const EpochPlan& plan = run.plans[static_cast<std::size_t>(epoch)];
+    const auto windows = run.LearnWindows(epoch);
+    ASSERT_EQ(windows.size(), 4u);
+    std::size_t k = 0;
+    for (const Presentation& presented : plan.presentations) {
+      if (!presented.training) continue;
+      EXPECT_NEAR(windows[k].first, presented.start + kRamp, 1e-15) << "epoch " << epoch;
+      EXPECT_EQ(run.SampleAt(windows[k].first), static_cast<int>(presented.sample));
+      ++k;
+    }
+    const double train = 4 * (kRamp + kLearn + kRamp);
+    const double evaluate = 4 * (kRamp + kSettle);
+    EXPECT_NEAR(plan.end - plan.start, train + evaluate, 1e-12) << "epoch " << epoch;
+    for (const Read& read : plan.reads) EXPECT_EQ(run.learn().at(read.time), kVss);
+  }
+}
+
+TEST(ScheduleLearnOnset, WithInputSymmetricNudgeLearnsFromThePolarityFlip) {
+  const TrainingRun run(
+      Overrides{{"training.learn_onset", "with_input"}, {"training.nudge", "symmetric"}});
+  const auto windows = run.LearnWindows(2);
+  ASSERT_EQ(windows.size(), 8u);
+  for (std::size_t k = 1; k < windows.size(); k += 2) {
+    // Off-ramp, then the flip and the learn line's on-ramp at the same time: no settle.
+    EXPECT_NEAR(windows[k].first - windows[k - 1].second, kRamp + kRamp, 1e-15);
+    EXPECT_NEAR(run.signals[kPolarity].at(windows[k].first), kVdd, 1e-12);
+  }
+}
+
+TEST(ScheduleLearnOnset, SettledIsTheDefault) {
+  const TrainingRun plain;
+  const TrainingRun settled(Overrides{{"training.learn_onset", "settled"}});
+  EXPECT_EQ(plain.config.training.learn_onset, config::Training::LearnOnset::settled);
+  EXPECT_EQ(plain.learn().times(), settled.learn().times());
+  EXPECT_EQ(plain.signals[kX1].times(), settled.signals[kX1].times());
+}
+
 }  // namespace
 }  // namespace cllnsim::protocol
