@@ -17,7 +17,7 @@ build=build-bench
 echo "bench/run.sh: building into $build/ (Release, CLLNSIM_BENCH=ON)" >&2
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DCLLNSIM_BENCH=ON >/dev/null \
   || fail "cmake configure failed"
-cmake --build "$build" -j"$(nproc)" --target cllnsim quasistatic_reference >"$build/bench-build.log" 2>&1 \
+cmake --build "$build" -j"$(nproc)" --target cllnsim quasistatic_reference cl_learn_rule_osdi >"$build/bench-build.log" 2>&1 \
   || { tail -30 "$build/bench-build.log" >&2; fail "build failed (log: $build/bench-build.log)"; }
 
 # Each step has its own timeout inside bench.py; this one bounds the whole run.
