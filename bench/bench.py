@@ -107,7 +107,8 @@ def lattice_settings(rows, cols):
 
 
 class Bench:
-    def __init__(self, build, work, quick):
+    def __init__(self, build, work, quick, solver="sparse"):
+        self.solver = solver  # simulator.solver of the scaling benchmark (3)
         self.cllnsim = build / "cllnsim"
         self.reference = build / "bench" / "quasistatic_reference"
         self.work = work
@@ -260,8 +261,8 @@ class Bench:
             # No annealing, so every epoch has the same schedule at every size.
             s = {**lattice_settings(rows, cols), "training.epochs": epochs,
                  "training.learn_seconds_final": 5e-5, "checkpoint.every_epochs": epochs,
-                 "analysis.inference_samples": 1}
-            run_dir, _, _ = self.train(f"scaling-{rows}x{cols}", s)
+                 "analysis.inference_samples": 1, "simulator.solver": self.solver}
+            run_dir, _, _ = self.train(f"scaling-{self.solver}-{rows}x{cols}", s)
             results = results_of(run_dir)
             wall, _ = training_wall(run_dir)
             edges = len(results["network"]["edges"])
@@ -377,6 +378,8 @@ def main():
     parser.add_argument("--quick", action="store_true",
                         help="tiny sizes: checks the harness, numbers mean nothing")
     parser.add_argument("--only", default="", help="benchmarks to run, e.g. 13 (default: all)")
+    parser.add_argument("--solver", choices=["sparse", "klu"], default="sparse",
+                        help="simulator.solver of the scaling benchmark (3)")
     args = parser.parse_args()
     started = time.perf_counter()
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
@@ -384,14 +387,14 @@ def main():
     work.mkdir(parents=True, exist_ok=True)
     header = f"Measured {stamp} on {machine()}."
     print(f"bench: {header}\nbench: runs in {work}", file=sys.stderr, flush=True)
-    bench = Bench(args.build.resolve(), work.resolve(), args.quick)
+    bench = Bench(args.build.resolve(), work.resolve(), args.quick, args.solver)
     bench.measure(args.only)
     total = time.perf_counter() - started
     text = markdown(bench, header, total)
     print()
     print(text)
     # Only a full run replaces bench/results/latest.*; a partial one stays in the build folder.
-    partial = args.quick or args.only
+    partial = args.quick or args.only or args.solver != "sparse"
     folder, name = (work, "partial") if partial else (args.results, "latest")
     folder.mkdir(parents=True, exist_ok=True)
     (folder / f"{name}.md").write_text(text)
