@@ -1,6 +1,6 @@
 // libngspice itself, without the session wrapper: the behaviours src/spice/session.cpp relies on
 // or works around, checked on whichever libngspice the build links (Debian's 39.3, or 46 from
-// bookworm-backports, see scripts/ngspice46_private.sh). The wrapper hides exactly these (a
+// bookworm-backports, see scripts/ngspice_private.sh). The wrapper hides exactly these (a
 // failed transient's return value, the callbacks' arguments), so they are probed here through
 // sharedspice.h directly: the one place besides session.cpp that includes it. A test that fails
 // here means the library changed, and the wrapper's note about it must be re-read.
