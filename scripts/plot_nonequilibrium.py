@@ -47,6 +47,7 @@ def read_points(sweep_dir, scales_dir=None):
     points_dir = os.path.join(sweep_dir, "points")
     if not os.path.isdir(points_dir):
         fail(f"{points_dir}: no such folder (not a sweep directory?)")
+    other = {r["name"]: r for r in read_points(scales_dir)} if scales_dir else {}
     rows = []
     for name in sorted(os.listdir(points_dir)):
         path = os.path.join(points_dir, name, "results.json")
@@ -65,12 +66,11 @@ def read_points(sweep_dir, scales_dir=None):
             "train": results["metrics"]["train"],
         }
         if scales_dir:
-            other = read_points(scales_dir)
-            match = [r for r in other if r["name"] == name]
-            if not match or (match[0]["capacitance"], match[0]["seed"]) != (row["capacitance"],
-                                                                             row["seed"]):
+            match = other.get(name)
+            if not match or (match["capacitance"], match["seed"]) != (row["capacitance"],
+                                                                      row["seed"]):
                 fail(f"{scales_dir}: point {name} is missing or has another capacitance or seed")
-            row["scales"] = match[0]["scales"]
+            row["scales"] = match["scales"]
         row["name"] = name
         rows.append(row)
     if not rows:

@@ -24,6 +24,7 @@ plot_python.use_matplotlib("plot_scripts_test.py")
 
 import graph_layout  # noqa: E402
 import plot_characterize  # noqa: E402
+import plot_nonequilibrium  # noqa: E402
 import plot_run  # noqa: E402
 import plot_sweep  # noqa: E402
 from matplotlib import colors  # noqa: E402
@@ -229,6 +230,31 @@ class PlotSweepTest(unittest.TestCase):
             self.assertIn("200 epochs", plot_sweep.sweep_title(folder))
 
 
+def scales_row(capacitance, ratio, accuracy):
+    return {"capacitance": capacitance, "seed": 1, "train": {"accuracy": accuracy, "mse": 1e-3},
+            "scales": {"ratio": ratio, "ratio_fastest_edge": 10 * ratio,
+                       "relaxation_seconds": 1e-6, "learning_rate_median_per_second": 1e3}}
+
+
+class PlotNonequilibriumTest(unittest.TestCase):
+    def test_critical_ratio_brackets_where_half_the_seeds_stop_learning(self):
+        rows = ([scales_row(0, 1e-5, 1.0)] * 2 + [scales_row(1e-10, 1e-3, 1.0),
+                                                   scales_row(1e-10, 2e-3, 0.75)] +
+                [scales_row(1e-9, 1e-2, 0.75)] * 2)
+        summary = plot_nonequilibrium.summarize(rows, mse_bar=1e-4)
+        self.assertEqual([s["learned"] for s in summary], [2, 1, 0])
+        self.assertEqual(summary[1]["ratio"], 1.5e-3)  # the median of the seeds
+        self.assertEqual(plot_nonequilibrium.critical(summary), (1.5e-3, 1e-2))
+        everywhere = [scales_row(c, r, 1.0) for c, r in ((0, 1e-5), (1e-9, 1e-2))]
+        self.assertIsNone(plot_nonequilibrium.critical(
+            plot_nonequilibrium.summarize(everywhere, mse_bar=1e-4)))
+
+    def test_regression_learned_by_the_mse_bar(self):
+        self.assertTrue(plot_nonequilibrium.learned({"mse": 1e-4}, 1e-4))
+        self.assertFalse(plot_nonequilibrium.learned({"mse": 2e-4}, 1e-4))
+        self.assertFalse(plot_nonequilibrium.learned({"accuracy": 0.75, "mse": 1e-6}, 1e-4))
+
+
 class NoMatplotlibTest(unittest.TestCase):
     def test_one_line_error_and_exit_2(self):
         with tempfile.TemporaryDirectory() as folder:
@@ -237,7 +263,8 @@ class NoMatplotlibTest(unittest.TestCase):
                 stream.write("raise ImportError('no matplotlib here (test)')\n")
             environment = dict(os.environ, PYTHONPATH=folder, PYTHONDONTWRITEBYTECODE="1")
             environment.pop(plot_python.RESTARTED, None)
-            for script in ("plot_run.py", "plot_sweep.py", "plot_characterize.py"):
+            for script in ("plot_run.py", "plot_sweep.py", "plot_characterize.py",
+                           "plot_nonequilibrium.py"):
                 done = subprocess.run([sys.executable, os.path.join(SCRIPTS, script), folder],
                                       env=environment, capture_output=True, text=True)
                 self.assertEqual(done.returncode, 2, done.stderr)
