@@ -113,8 +113,9 @@ class LongRun : public ::testing::Test {
   }
 
   // A small XOR run: 12 epochs, a checkpoint every 3, about a second.
-  std::vector<std::string> xor_args(const fs::path& out) const {
-    return {"train",   std::string(CLLNSIM_SOURCE_DIR) + "/configs/xor.json",
+  std::vector<std::string> xor_args(const fs::path& out,
+                                    const std::string& config = "xor.json") const {
+    return {"train",   std::string(CLLNSIM_SOURCE_DIR) + "/configs/" + config,
             "--quiet", "--no-plots",
             "--out",   out.string(),
             "--set",   "training.epochs=12",
@@ -158,25 +159,36 @@ class LongRun : public ::testing::Test {
     return 0;
   }
 
+  // Kills a run of `config` after its first checkpoint, resumes it, and checks it ends with the
+  // uninterrupted run's numbers.
+  void expect_killed_run_resumes(const std::string& config) {
+    ASSERT_EQ(run(xor_args(dir_ / "whole", config), "whole.log"), 0) << read(dir_ / "whole.log");
+
+    const fs::path killed = dir_ / "killed";
+    const pid_t pid = start(xor_args(killed, config), "killed.log");
+    wait_for_checkpoint(killed, 3);
+    kill(pid, SIGKILL);
+    EXPECT_EQ(wait_exit_code(pid), -SIGKILL);
+    const int epoch = checkpoint_epoch(killed);
+    ASSERT_LT(epoch, 12) << "the run ended before it was killed; nothing was resumed";
+    EXPECT_FALSE(fs::exists(killed / "results.json"));
+
+    ASSERT_EQ(run({"train", "--resume", killed.string(), "--quiet"}, "resume.log"), 0)
+        << read(dir_ / "resume.log");
+    expect_same_run(killed, dir_ / "whole");
+    EXPECT_EQ(json::parse(read(killed / "results.json"))["resumed_from_epoch"], epoch);
+  }
+
   fs::path dir_;
 };
 
 TEST_F(LongRun, RunKilledWithSigkillResumesToTheUninterruptedRunsNumbers) {
-  ASSERT_EQ(run(xor_args(dir_ / "whole"), "whole.log"), 0) << read(dir_ / "whole.log");
+  expect_killed_run_resumes("xor.json");
+}
 
-  const fs::path killed = dir_ / "killed";
-  const pid_t pid = start(xor_args(killed), "killed.log");
-  wait_for_checkpoint(killed, 3);
-  kill(pid, SIGKILL);
-  EXPECT_EQ(wait_exit_code(pid), -SIGKILL);
-  const int epoch = checkpoint_epoch(killed);
-  ASSERT_LT(epoch, 12) << "the run ended before it was killed; nothing was resumed";
-  EXPECT_FALSE(fs::exists(killed / "results.json"));
-
-  ASSERT_EQ(run({"train", "--resume", killed.string(), "--quiet"}, "resume.log"), 0)
-      << read(dir_ / "resume.log");
-  expect_same_run(killed, dir_ / "whole");
-  EXPECT_EQ(json::parse(read(killed / "results.json"))["resumed_from_epoch"], epoch);
+// A graph that is not a lattice: the checkpoint must rebuild the same random graph.
+TEST_F(LongRun, RandomGraphRunKilledWithSigkillResumesToTheUninterruptedRunsNumbers) {
+  expect_killed_run_resumes("xor_random.json");
 }
 
 TEST_F(LongRun, CrashOfTheSimulationProcessKeepsTheCheckpointAndSaysCrashed) {
