@@ -177,12 +177,18 @@ nlohmann::json run(const Options& options) {
   const auto started = std::chrono::steady_clock::now();
   nlohmann::json runs = nlohmann::json::array();
   std::size_t best = 0;
+  // One circuit (one libngspice session per process) for every start: each sets all the gates.
+  QuasiStaticNetwork circuit(experiment,
+                             std::vector<double>(experiment.network.edges().size(), bounds.vgmin));
   for (int k = 0; k < starts; ++k) {
     cllnsim::config::Config drawn = experiment.config;
     drawn.seed = experiment.config.seed + static_cast<std::uint64_t>(k);
-    std::vector<double> initial = protocol::initial_gates(drawn, experiment.network.edges().size());
-    for (double& gate : initial) gate = std::clamp(gate, bounds.vgmin, bounds.vgmax);
-    QuasiStaticNetwork circuit(experiment, initial);
+    const std::vector<double> initial =
+        protocol::initial_gates(drawn, experiment.network.edges().size());
+    for (std::size_t e = 0; e < initial.size(); ++e) {
+      circuit.set_gate(static_cast<int>(e), std::clamp(initial[e], bounds.vgmin, bounds.vgmax));
+    }
+    const std::size_t operating_points = circuit.operating_points();
     const FitResult result = fit(circuit, data.train, bounds, iterations);
     const protocol::Metrics train =
         protocol::score(data, data.train, free_outputs(circuit, data.train));
@@ -192,7 +198,7 @@ nlohmann::json run(const Options& options) {
     runs.push_back({{"seed", drawn.seed},
                     {"initial_train_mse", result.initial_mse},
                     {"iterations", result.iterations},
-                    {"operating_points", circuit.operating_points()},
+                    {"operating_points", circuit.operating_points() - operating_points},
                     {"metrics", {{"train", describe(train)}, {"test", describe(test)}}},
                     {"gates", result.gates}});
     if (train.mse < runs[best]["metrics"]["train"]["mse"].get<double>()) best = runs.size() - 1;
