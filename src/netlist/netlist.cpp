@@ -464,6 +464,11 @@ void write_initial_gates(Writer& w, const std::vector<double>& gates) {
 
 void write_replay_analysis(Writer& w, const Replay& replay) {
   w.section("the whole training run; final gate voltages are printed as measurements");
+  // As spice::Session sets it for the in-process run (see there).
+  w.comment("no_mem_check: ngspice 46 would read /proc/meminfo at every time point");
+  w.line(".control");
+  w.line("set no_mem_check");
+  w.line(".endc");
   const std::string step = format_number(replay.max_step);
   w.line(".tran " + step + " " + format_number(w.replay_end()) + " 0 " + step);
   std::string save = ".save";
