@@ -106,9 +106,37 @@ def lattice_settings(rows, cols):
     }
 
 
+def scaling_settings(rows, cols, epochs):
+    """Benchmark 3's run of a lattice: no annealing (every epoch of every size has the same
+    schedule), one transient, a one-sample inference measurement."""
+    return {**lattice_settings(rows, cols), "training.epochs": epochs,
+            "training.learn_seconds_final": 5e-5, "checkpoint.every_epochs": epochs,
+            "analysis.inference_samples": 1}
+
+
+def exponent(xs, ys):
+    """Least-squares slope of log(ys) against log(xs)."""
+    lx = [math.log(x) for x in xs]
+    ly = [math.log(y) for y in ys]
+    mx, my = statistics.fmean(lx), statistics.fmean(ly)
+    return sum((a - mx) * (b - my) for a, b in zip(lx, ly)) / sum((a - mx) ** 2 for a in lx)
+
+
+# Benchmark 3: (rows, cols, epochs, repeats) of the periodic lattices, 32 to 800 edges; with
+# --large also 1800 and 3200 (Sparse's 3200-edge run alone takes minutes).
+SCALING_SIZES = [(4, 4, 24, 3), (6, 6, 12, 3), (8, 8, 8, 3), (9, 9, 6, 3), (10, 10, 5, 3),
+                 (12, 13, 4, 3), (20, 20, 2, 2)]
+LARGE_SIZES = [(30, 30, 1, 1), (40, 40, 1, 1)]
+SOLVERS = ["sparse", "klu", "auto"]
+
+
 class Bench:
-    def __init__(self, build, work, quick, solver="sparse"):
-        self.solver = solver  # simulator.solver of the scaling benchmark (3)
+    def __init__(self, build, work, quick, solvers=tuple(SOLVERS), large=False):
+        self.large = large  # benchmark 3 up to 3200 edges
+        self.solvers = list(solvers)  # simulator.solver values of the scaling benchmark (3)
+        self.scaling_rows = []  # benchmark 3 per size and solver, for bench/plot_scaling.py
+        self.exponents = {}  # solver: (per sample, per time point)
+        self.crossover = None  # edges from which KLU is faster per time point
         self.cllnsim = build / "cllnsim"
         self.reference = build / "bench" / "quasistatic_reference"
         self.work = work
@@ -183,6 +211,19 @@ class Bench:
              ["final gates, largest difference train vs replay", f"{gate_gap * 1e6:.1f} uV", "",
               ""]]))
 
+    # The quasi-static reference on the same settings as a transient run that presented
+    # `presentations` samples; its JSON summary.
+    def reference_run(self, name, settings, presentations, timeout):
+        out = self.work / f"quasistatic-{name}.json"
+        run([self.reference, XOR, "--out", out, *sets(settings)], f"quasistatic_reference {name}",
+            timeout, self.work / f"quasistatic-{name}.log")
+        ref = json.loads(out.read_text())
+        ref_presentations = ref["training_presentations"] + ref["evaluation_presentations"]
+        if ref_presentations != presentations:
+            raise StepFailed(f"presentations differ ({name}): transient {presentations}, "
+                             f"quasi-static {ref_presentations}")
+        return ref
+
     # 2. The physical transient against the quasi-static reference on XOR (the shipped config).
     def quasistatic(self):
         seeds = [1] if self.quick else [1, 2, 3, 4, 5]
@@ -201,14 +242,7 @@ class Bench:
             epochs_run = results["epochs"]
             history = read_history(run_dir)
             presentations = 4 * epochs_run + 4 * len(history)  # training + evaluation passes
-            out = self.work / f"quasistatic-seed{seed}.json"
-            run([self.reference, XOR, "--out", out, *sets(s)], f"quasistatic_reference seed {seed}",
-                600, self.work / f"quasistatic-seed{seed}.log")
-            ref = json.loads(out.read_text())
-            ref_presentations = ref["training_presentations"] + ref["evaluation_presentations"]
-            if ref_presentations != presentations:
-                raise StepFailed(f"presentations differ: transient {presentations}, "
-                                 f"quasi-static {ref_presentations}")
+            ref = self.reference_run(f"seed{seed}", s, presentations, 600)
             per_transient.append(wall / presentations)
             per_reference.append(ref["seconds_per_presentation"])
             acc_t = results["metrics"]["train"]["accuracy"]
@@ -222,8 +256,8 @@ class Bench:
                           str(ref["first_epoch_all_correct"])])
         t, r = statistics.median(per_transient), statistics.median(per_reference)
         self.row("2. per sample: physical transient / quasi-static (alter + 2 op)",
-                 f"{t * 1e3:.2f} ms / {r * 1e3:.3f} ms", fmt(t / r), "<= 1.0",
-                 "yes" if t / r <= 1.0 else "no",
+                 f"{t * 1e3:.2f} ms / {r * 1e3:.3f} ms", fmt(t / r), "<= 3.0 (issue 16)",
+                 "yes" if t / r <= 3.0 else "no",
                  f"XOR 4x4; learned 4/4: transient {learned_transient}/{len(seeds)}, "
                  f"quasi-static {learned_reference}/{len(seeds)} seeds")
         self.details.append((
@@ -232,9 +266,29 @@ class Bench:
              "quasi-static accuracy", "quasi-static MSE (V^2)", "quasi-static ms/sample",
              "quasi-static first 4/4 epoch"], lines))
 
+    # 2b. The same comparison at 800 edges (20x20), where issue 16 asks for the transient to cost no
+    # more per sample than the quasi-static loop: benchmark 3's schedule (no annealing), seed 1,
+    # 2 epochs, the default solver for the transient (the reference has its own circuit, which
+    # uses Sparse).
+    def quasistatic_large(self):
+        rows, cols, epochs = (8, 8, 1) if self.quick else (20, 20, 2)
+        s = {**scaling_settings(rows, cols, epochs), "seed": 1}
+        run_dir, _, _ = self.train(f"xor-{rows}x{cols}-transient", s)
+        results = results_of(run_dir)
+        wall, _ = training_wall(run_dir)
+        presentations = 4 * epochs + 4 * len(read_history(run_dir))
+        ref = self.reference_run(f"{rows}x{cols}", s, presentations, 1500)
+        t, r = wall / presentations, ref["seconds_per_presentation"]
+        edges = len(results["network"]["edges"])
+        self.row(f"2b. per sample at {edges} edges: physical transient / quasi-static",
+                 f"{t * 1e3:.1f} ms / {r * 1e3:.1f} ms", fmt(t / r), "<= 1.0",
+                 "yes" if t / r <= 1.0 else "no",
+                 f"{rows}x{cols}, seed 1, {epochs} epochs, no annealing; transient solver "
+                 f"{results.get('solver', '?')}, {results['time_points']} time points")
+
     # 5. Wall seconds until XOR is learned, from benchmark 2's transient run of seed 1.
     def time_to_learn(self):
-        figure, goal = "5. time to learn XOR (4x4, seed 1): wall s to 4/4", "< 2 s"
+        figure, goal = "5. time to learn XOR (4x4, seed 1): wall s to 4/4", "<= 1 s"
         if self.xor_seed1 is None:  # benchmark 2 did not run: the same run on its own
             self.xor_seed1, _, _ = self.train("xor-seed1", {"analysis.inference_samples": 1,
                                                             "seed": 1})
@@ -248,51 +302,83 @@ class Bench:
             self.row(figure, "never 4/4", "n/a", goal, "no", f"{len(history) - 1} epochs")
             return
         seconds = float(first["wall_seconds"])
-        self.row(figure, f"{seconds:.2f} s (epoch {first['epoch']})", fmt(seconds / 2.0), goal,
-                 "yes" if seconds < 2.0 else "no", "ratio = measured / 2 s")
+        self.row(figure, f"{seconds:.2f} s (epoch {first['epoch']})", fmt(seconds), goal,
+                 "yes" if seconds <= 1.0 else "no", "ratio = measured / 1 s")
 
-    # 3. Cost against the number of edges.
+    # 3. Cost against the number of edges, for each solver. Each size is run `repeats` times, the
+    # solvers' order rotated each time, and the fastest run of each solver counts: on a shared
+    # machine the least disturbed one (the others' load falls on all solvers alike).
     def scaling(self):
-        sizes = [(4, 4, 24), (8, 8, 8), (10, 10, 5), (12, 13, 4), (20, 20, 2)]
+        sizes = SCALING_SIZES + (LARGE_SIZES if self.large else [])
         if self.quick:
-            sizes = [(4, 4, 4), (8, 8, 2)]
-        lines, xs, per_point, per_sample = [], [], [], []
-        for rows, cols, epochs in sizes:
-            # No annealing, so every epoch has the same schedule at every size.
-            s = {**lattice_settings(rows, cols), "training.epochs": epochs,
-                 "training.learn_seconds_final": 5e-5, "checkpoint.every_epochs": epochs,
-                 "analysis.inference_samples": 1, "simulator.solver": self.solver}
-            run_dir, _, _ = self.train(f"scaling-{self.solver}-{rows}x{cols}", s)
-            results = results_of(run_dir)
-            wall, _ = training_wall(run_dir)
-            edges = len(results["network"]["edges"])
-            points = results["time_points"]
-            samples = 4 * epochs + 4 * (epochs + 1)
-            xs.append(edges)
-            per_point.append(wall / points)
-            per_sample.append(wall / samples)
-            lines.append([f"{rows}x{cols}", str(edges), str(epochs), str(points),
-                          f"{wall:.2f}", f"{wall / samples * 1e3:.2f}",
-                          f"{wall / points * 1e6:.0f}"])
+            sizes = [(4, 4, 4, 1), (8, 8, 2, 1)]
+        measured = {solver: [] for solver in self.solvers}  # (edges, per sample, per point)
+        lines = []
+        for rows, cols, epochs, repeats in sizes:
+            s = scaling_settings(rows, cols, epochs)
+            best = {}  # solver: (wall, results)
+            for k in range(repeats):
+                order = self.solvers[k % len(self.solvers):] + self.solvers[:k % len(self.solvers)]
+                for solver in order:
+                    run_dir, _, _ = self.train(f"scaling-{solver}-{rows}x{cols}",
+                                               {**s, "simulator.solver": solver}, timeout=1500)
+                    wall, _ = training_wall(run_dir)
+                    if solver not in best or wall < best[solver][0]:
+                        best[solver] = (wall, results_of(run_dir))
+            line = [f"{rows}x{cols}", None, f"{epochs} x{repeats}"]
+            for solver in self.solvers:
+                wall, results = best[solver]
+                edges = len(results["network"]["edges"])
+                points = results["time_points"]
+                samples = 4 * epochs + 4 * (epochs + 1)
+                measured[solver].append((edges, wall / samples, wall / points))
+                line[1] = str(edges)
+                line += [str(points), f"{wall:.2f}", f"{wall / samples * 1e3:.2f}",
+                         f"{wall / points * 1e6:.0f}"]
+                if solver == "auto":
+                    line.append(results.get("solver", "not recorded"))
+                self.scaling_rows.append({"lattice": f"{rows}x{cols}", "edges": edges,
+                                          "epochs": epochs, "repeats": repeats, "solver": solver,
+                                          "used": results.get("solver", solver),
+                                          "time_points": points, "wall_seconds": wall,
+                                          "seconds_per_sample": wall / samples,
+                                          "seconds_per_point": wall / points})
+            lines.append(line)
 
-        def exponent(ys):
-            lx = [math.log(x) for x in xs]
-            ly = [math.log(y) for y in ys]
-            mx, my = statistics.fmean(lx), statistics.fmean(ly)
-            return sum((a - mx) * (b - my) for a, b in zip(lx, ly)) / sum((a - mx) ** 2 for a in lx)
-
-        e_sample, e_point = exponent(per_sample), exponent(per_point)
-        span = f"{xs[0]}-{xs[-1]} edges"
-        self.row("3. scaling: exponent of wall time per simulated sample vs edges",
-                 f"edges^{e_sample:.2f}", fmt(e_sample), "<= 1.3", "yes" if e_sample <= 1.3 else "no",
-                 f"least squares on log-log, {span}")
-        self.row("3b. scaling: exponent of wall time per time point vs edges",
-                 f"edges^{e_point:.2f}", fmt(e_point), "<= 1.3", "yes" if e_point <= 1.3 else "no",
-                 f"{span}")
+        for solver in self.solvers:
+            xs = [m[0] for m in measured[solver]]
+            e_sample = exponent(xs, [m[1] for m in measured[solver]])
+            e_point = exponent(xs, [m[2] for m in measured[solver]])
+            self.exponents[solver] = (e_sample, e_point)
+            worst = max(e_sample, e_point)
+            self.row(f"3. scaling, `simulator.solver` \"{solver}\": exponent of wall time per "
+                     "simulated sample / per time point vs edges",
+                     f"edges^{e_sample:.2f} / ^{e_point:.2f}", fmt(worst), "<= 1.2",
+                     "yes" if worst <= 1.2 else "no",
+                     f"least squares on log-log, {xs[0]}-{xs[-1]} edges ({len(xs)} sizes)" +
+                     ("; the default" if solver == "auto" else ""))
+        if "sparse" in measured and "klu" in measured:
+            # The smallest size from which KLU costs less per time point at every larger size.
+            faster = [k[2] < s[2] for s, k in zip(measured["sparse"], measured["klu"])]
+            first = next((i for i in range(len(faster)) if all(faster[i:])), None)
+            self.crossover = None if first is None else measured["klu"][first][0]
+            below = measured["klu"][first - 1][0] if first else None
+            self.details.append((
+                "Crossover: KLU's cost per time point / Sparse's, per size",
+                ["edges", "KLU / Sparse per time point"],
+                [[str(s[0]), f"{k[2] / s[2]:.2f}"]
+                 for s, k in zip(measured["sparse"], measured["klu"])] +
+                [["KLU faster from", "never" if first is None else
+                  f"{self.crossover} edges (not at {below})" if below else
+                  f"{self.crossover} edges (the smallest size)"]]))
+        head = ["lattice", "edges", "epochs x repeats"]
+        for solver in self.solvers:
+            head += [f"{solver}: time points", f"{solver}: training wall (s)",
+                     f"{solver}: ms per sample", f"{solver}: us per time point"]
+            if solver == "auto":
+                head.append("auto used")
         self.details.append((
-            "Scaling (periodic lattices, xor.json's placement scaled, no annealing)",
-            ["lattice", "edges", "epochs", "time points", "training wall (s)", "ms per sample",
-             "us per time point"], lines))
+            "Scaling (periodic lattices, xor.json's placement scaled, no annealing)", head, lines))
 
     # 4. Peak RSS of a short and a long run of the same small network.
     def memory(self):
@@ -323,10 +409,11 @@ class Bench:
 
     def measure(self, only):
         steps = [("1", "1. overhead", "<= 1.10", self.overhead),
-                 ("2", "2. quasi-static", "<= 1.0", self.quasistatic),
+                 ("2", "2. quasi-static", "<= 3.0", self.quasistatic),
+                 ("2", "2b. quasi-static, 800 edges", "<= 1.0", self.quasistatic_large),
                  ("3", "3. scaling", "<= 1.3", self.scaling),
                  ("4", "4. memory", "<= 1.1", self.memory),
-                 ("5", "5. time to learn", "< 2 s", self.time_to_learn)]
+                 ("5", "5. time to learn", "<= 1 s", self.time_to_learn)]
         for key, figure, goal, step in steps:
             if only and key not in only:
                 continue
@@ -378,8 +465,11 @@ def main():
     parser.add_argument("--quick", action="store_true",
                         help="tiny sizes: checks the harness, numbers mean nothing")
     parser.add_argument("--only", default="", help="benchmarks to run, e.g. 13 (default: all)")
-    parser.add_argument("--solver", choices=["sparse", "klu"], default="sparse",
-                        help="simulator.solver of the scaling benchmark (3)")
+    parser.add_argument("--large", action="store_true",
+                        help="benchmark 3 also at 1800 and 3200 edges (30x30, 40x40)")
+    parser.add_argument("--solvers", default=",".join(SOLVERS),
+                        help="simulator.solver values of the scaling benchmark (3), comma-separated "
+                             f"(default: {','.join(SOLVERS)})")
     args = parser.parse_args()
     started = time.perf_counter()
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
@@ -387,14 +477,18 @@ def main():
     work.mkdir(parents=True, exist_ok=True)
     header = f"Measured {stamp} on {machine()}."
     print(f"bench: {header}\nbench: runs in {work}", file=sys.stderr, flush=True)
-    bench = Bench(args.build.resolve(), work.resolve(), args.quick, args.solver)
+    solvers = args.solvers.split(",")
+    for solver in solvers:
+        if solver not in SOLVERS:
+            parser.error(f"--solvers: unknown solver '{solver}' (expected some of {SOLVERS})")
+    bench = Bench(args.build.resolve(), work.resolve(), args.quick, solvers, args.large)
     bench.measure(args.only)
     total = time.perf_counter() - started
     text = markdown(bench, header, total)
     print()
     print(text)
     # Only a full run replaces bench/results/latest.*; a partial one stays in the build folder.
-    partial = args.quick or args.only or args.solver != "sparse"
+    partial = args.quick or args.only or solvers != SOLVERS
     folder, name = (work, "partial") if partial else (args.results, "latest")
     folder.mkdir(parents=True, exist_ok=True)
     (folder / f"{name}.md").write_text(text)
@@ -402,6 +496,11 @@ def main():
         writer = csv.DictWriter(f, fieldnames=["figure", "measured", "ratio", "goal", "met", "note"])
         writer.writeheader()
         writer.writerows(bench.rows)
+    if bench.scaling_rows:
+        with open(folder / f"{name}-scaling.csv", "w", newline="") as f:
+            writer = csv.DictWriter(f, fieldnames=list(bench.scaling_rows[0]))
+            writer.writeheader()
+            writer.writerows(bench.scaling_rows)
     print(f"bench: table written to {folder / name}.md and .csv", file=sys.stderr)
     if bench.failures:
         print("bench: FAILED steps:\n  " + "\n  ".join(bench.failures), file=sys.stderr)

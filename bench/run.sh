@@ -2,7 +2,8 @@
 # The whole benchmark in one command (README "Benchmarks"): builds cllnsim and the quasi-static
 # reference in Release into build-bench/, runs every benchmark side by side on this machine, prints
 # the table and writes it to bench/results/latest.md and latest.csv.
-#   bench/run.sh            everything (about 10 minutes on a 2-core machine)
+#   bench/run.sh            everything, scaling to 800 edges (about 5 minutes on an idle 2-core machine)
+#   bench/run.sh --large    the same, scaling to 3200 edges
 #   bench/run.sh --quick    tiny sizes, to check the harness (numbers mean nothing)
 #   bench/run.sh --only 13  only benchmarks 1 and 3
 # (the last two write build-bench/bench-runs/partial.md, not bench/results/latest.md)
@@ -21,5 +22,5 @@ cmake --build "$build" -j"$(nproc)" --target cllnsim quasistatic_reference cl_le
   || { tail -30 "$build/bench-build.log" >&2; fail "build failed (log: $build/bench-build.log)"; }
 
 # Each step has its own timeout inside bench.py; this one bounds the whole run.
-timeout --foreground 1800 /usr/bin/python3 bench/bench.py --build "$build" "$@" \
+timeout --foreground 3600 /usr/bin/python3 bench/bench.py --build "$build" "$@" \
   || fail "benchmark failed or timed out (exit $?); see the messages above"

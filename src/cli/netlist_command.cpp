@@ -8,6 +8,7 @@
 #include "netlist/netlist.h"
 #include "protocol/experiment.h"
 #include "protocol/trainer.h"
+#include "spice/session.h"
 
 namespace po = boost::program_options;
 
@@ -31,7 +32,13 @@ int netlist_command(const std::vector<std::string>& args) {
   const auto parsed = parse_command_line(args, options, kNetlistUsage);
   if (!parsed) return 0;
   const po::variables_map& vm = *parsed;
-  const protocol::Experiment experiment = prepare_experiment(vm);
+  protocol::Experiment experiment = prepare_experiment(vm);
+  {
+    // simulator.solver as `train` settles it, for the same library (the netlist is the run's).
+    spice::Session session;
+    protocol::resolve_solver(experiment.config, experiment.network.edges().size(),
+                             session.library_info());
+  }
   const auto gates = protocol::initial_gates(experiment.config, experiment.network.edges().size());
   const netlist::Netlist netlist =
       netlist::generate(experiment.config, experiment.network, experiment.edge, gates,

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -72,7 +73,8 @@ constexpr EnumNames<Training::Order, 2> kOrderNames{{
     {"shuffled", Training::Order::shuffled},
     {"fixed", Training::Order::fixed},
 }};
-constexpr EnumNames<Simulator::Solver, 2> kSolverNames{{
+constexpr EnumNames<Simulator::Solver, 3> kSolverNames{{
+    {"auto", Simulator::Solver::automatic},
     {"sparse", Simulator::Solver::sparse},
     {"klu", Simulator::Solver::klu},
 }};
@@ -615,6 +617,13 @@ Config read_config(json& document, const fs::path& file, const Diagnostics& diag
 }
 
 }  // namespace
+
+const char* solver_name(Simulator::Solver solver) {
+  for (const auto& [name, value] : kSolverNames) {
+    if (value == solver) return name.data();
+  }
+  throw std::logic_error("cllnsim: a simulator.solver without a name");
+}
 
 Config load(const fs::path& file, const std::vector<Override>& overrides) {
   return parse(read_config_text(file), file, overrides);

@@ -2,6 +2,7 @@
 // Every error names the file, the JSON path, what was found and what was expected (exit code 2).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -161,15 +162,27 @@ struct Training {
 
 struct Simulator {
   // ngspice's linear solver: Sparse 1.3 (every libngspice) or KLU (`.options klu`; only a
-  // libngspice built with it, e.g. 46 from bookworm-backports; refused otherwise).
-  enum class Solver { sparse, klu };
+  // libngspice built with it, e.g. 46 from bookworm-backports; refused otherwise). automatic
+  // ("auto", the default): whichever was measured faster at the network's size (README
+  // "Benchmarks": KLU from kKluFromEdges twin edges on), and Sparse on a libngspice without KLU
+  // (protocol::resolve_solver decides that, before anything is simulated).
+  enum class Solver { automatic, sparse, klu };
+  static constexpr std::size_t kKluFromEdges = 128;
   double max_step = 5e-6;  // tmax of the transient (s)
-  Solver solver = Solver::sparse;
+  Solver solver = Solver::automatic;
+  // The solver a network of `edges` twin edges is simulated with (never automatic).
+  Solver solver_for(std::size_t edges) const {
+    if (solver != Solver::automatic) return solver;
+    return edges >= kKluFromEdges ? Solver::klu : Solver::sparse;
+  }
   // Emitted as `.options name=value`: numbers (reltol=1e-4) or words (method=gear).
   std::map<std::string, std::string> options;
   // Added to `options` when a failed segment is retried (once); empty: no retry.
   std::map<std::string, std::string> retry_options;
 };
+
+// "auto", "sparse", "klu": as simulator.solver is written.
+const char* solver_name(Simulator::Solver solver);
 
 // Long runs: the run is simulated in segments of `every_epochs` epochs, and a checkpoint is
 // written at the end of each (and of the run), from which `train --resume` continues.

@@ -20,14 +20,20 @@ using network::Role;
 // not).
 constexpr double kSupplySiemens = 1e3;
 
+// The network is simulated with KLU (simulator.solver "klu", or "auto" at its size; resolved
+// against the loaded library by protocol::resolve_solver before the netlist is generated).
+bool uses_klu(const config::Config& config, const network::Network& network) {
+  return config.simulator.solver_for(network.edges().size()) == config::Simulator::Solver::klu;
+}
+
 // With KLU, vss is no ideal source (write_sources).
-bool vss_without_source(const config::Config& config) {
-  return config.simulator.solver == config::Simulator::Solver::klu;
+bool vss_without_source(const config::Config& config, const network::Network& network) {
+  return uses_klu(config, network);
 }
 
 // The node of the edges' vss port: ground itself when that rail is at 0 V without a source.
-std::string vss_node(const config::Config& config) {
-  return vss_without_source(config) && config.network.supply.vss == 0 ? "0" : "vss";
+std::string vss_node(const config::Config& config, const network::Network& network) {
+  return vss_without_source(config, network) && config.network.supply.vss == 0 ? "0" : "vss";
 }
 
 std::string lattice_node(const network::Network& network, int node, char copy) {
@@ -170,8 +176,9 @@ void write_header(Writer& w) {
                 : "Node f_NAME is graph node NAME in the free copy, c_NAME in the clamped copy;");
   w.comment("gE is the shared gate of edge E; 'learn' enables learning (vss holds, vdd learns)" +
             std::string(c.training.per_edge_learn() ? ", 'learn_E' edge E's own." : "."));
-  if (c.simulator.solver == config::Simulator::Solver::klu) {
-    w.comment("simulator.solver klu (a libngspice without KLU ignores this line)");
+  if (uses_klu(c, n)) {
+    w.comment(std::string("simulator.solver ") + config::solver_name(c.simulator.solver) +
+              ": klu (a libngspice without KLU ignores this line)");
     w.line(".options klu");
     // Found on XOR seeds 3 and 4: a gate held only by its capacitor and its 1 TOhm leak lost
     // convergence under KLU (not under Sparse, on the same netlist); 1% more leak did not help,
@@ -179,6 +186,9 @@ void write_header(Writer& w) {
     w.comment("1 TOhm from every node to ground (a board's insulation; it doubles the gates' own");
     w.comment("1 TOhm leak): without it KLU stopped with 'Timestep too small' at a gate");
     w.line(".options rshunt=1e12");
+  } else {
+    w.comment(std::string("simulator.solver ") + config::solver_name(c.simulator.solver) +
+              ": sparse (ngspice's default)");
   }
   if (!c.simulator.options.empty()) {
     std::string options = ".options";
@@ -205,7 +215,7 @@ void write_sources(Writer& w) {
   // otherwise a stiff Norton source, which has no branch current. With Sparse the ideal source
   // stays: that same test is an (accidental) tight tolerance on the gates, and without it the
   // gates of the default reltol drift by mV more (README, Performance).
-  if (!vss_without_source(c)) {
+  if (!vss_without_source(c, n)) {
     w.line("vsupply_vss vss 0 " + format_number(c.network.supply.vss));
   } else if (c.network.supply.vss == 0) {
     w.comment("vss is ground (node 0): an ideal 0 V source would carry every gate capacitor's");
@@ -365,7 +375,7 @@ void write_edges(Writer& w, const EdgeDefinition& edge) {
                          format_number(draws.learning_offset[index]);
     }
     w.line(edge_instance(e.index) + " " + fa + " " + fb + " " + ca + " " + cb + " " +
-           gate_node(e.index) + " " + w.learn_node(e.index) + " vdd " + vss_node(c) + " " +
+           gate_node(e.index) + " " + w.learn_node(e.index) + " vdd " + vss_node(c, n) + " " +
            (edge.has_polarity ? "polarity " : "") + subckt + instance_params);
   }
 }
@@ -412,15 +422,15 @@ void write_physical_elements(Writer& w) {
   if (p.noise.learn_a > 0) {
     w.section("learning-circuit noise: a seeded noise current into every gate");
     for (const auto& e : n.edges()) {
-      w.noise("inoise_" + gate_node(e.index), vss_node(w.config_), gate_node(e.index),
+      w.noise("inoise_" + gate_node(e.index), vss_node(w.config_, n), gate_node(e.index),
               p.noise.learn_a);
     }
   }
   if (p.gate_leak_ohms) {
     w.section("gate leakage: a resistor from every gate to vss");
     for (const auto& e : n.edges()) {
-      w.line("rgleak_" + gate_node(e.index) + " " + gate_node(e.index) + " " + vss_node(w.config_) +
-             " " + format_number(*p.gate_leak_ohms));
+      w.line("rgleak_" + gate_node(e.index) + " " + gate_node(e.index) + " " +
+             vss_node(w.config_, n) + " " + format_number(*p.gate_leak_ohms));
     }
   }
 }
@@ -454,6 +464,11 @@ void write_initial_gates(Writer& w, const std::vector<double>& gates) {
 
 void write_replay_analysis(Writer& w, const Replay& replay) {
   w.section("the whole training run; final gate voltages are printed as measurements");
+  // As spice::Session sets it for the in-process run (see there).
+  w.comment("no_mem_check: ngspice 46 would read /proc/meminfo at every time point");
+  w.line(".control");
+  w.line("set no_mem_check");
+  w.line(".endc");
   const std::string step = format_number(replay.max_step);
   w.line(".tran " + step + " " + format_number(w.replay_end()) + " 0 " + step);
   std::string save = ".save";

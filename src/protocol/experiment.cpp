@@ -1,6 +1,7 @@
 #include "protocol/experiment.h"
 
 #include "core/error.h"
+#include "core/notice.h"
 #include "netlist/physical.h"
 #include "network/build.h"
 
@@ -38,16 +39,22 @@ Experiment prepare(config::Config config) {
   return {std::move(config), std::move(network), std::move(edge), std::move(data)};
 }
 
-void require_supported_solver(const config::Config& config, spice::Session& session) {
-  if (config.simulator.solver != config::Simulator::Solver::klu) return;
-  const spice::LibraryInfo library = session.library_info();
-  if (library.klu) return;
+void resolve_solver(config::Config& config, std::size_t edges, const spice::LibraryInfo& library) {
+  using Solver = config::Simulator::Solver;
+  if (library.klu || config.simulator.solver_for(edges) != Solver::klu) return;
+  if (config.simulator.solver == Solver::automatic) {
+    config.simulator.solver = Solver::sparse;
+    notice("cllnsim: simulator.solver \"auto\" would use KLU for " + std::to_string(edges) +
+           " twin edges, but the loaded libngspice (ngspice-" + library.version +
+           ") has none: Sparse");
+    return;
+  }
   throw input_error(config.source_file.string() +
                     ": at simulator.solver: \"klu\" needs a libngspice built with KLU, and the "
                     "loaded one (ngspice-" +
                     library.version +
-                    ") has none; use \"sparse\", or install ngspice 46 from bookworm-backports "
-                    "(scripts/setup.sh does)");
+                    ") has none; use \"sparse\" or \"auto\", or install ngspice 46 from "
+                    "bookworm-backports (scripts/setup.sh does)");
 }
 
 }  // namespace cllnsim::protocol

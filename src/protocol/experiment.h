@@ -25,9 +25,12 @@ Experiment prepare(const std::filesystem::path& config_file,
 // The same from a config already read (e.g. the one a checkpoint recorded).
 Experiment prepare(config::Config config);
 
-// simulator.solver "klu" on a libngspice without KLU (Debian bookworm's 39.3 ignores
-// `.options klu` without a word) is a bad input: throws cllnsim::input_error naming the loaded
-// library. Asked of the session that will run the training, before anything is written.
-void require_supported_solver(const config::Config& config, spice::Session& session);
+// Settles config.simulator.solver for the loaded library (`library`: the session's that will run
+// the training, asked before anything is written): "auto" stays when its choice at the network's
+// size (Simulator::solver_for) is Sparse or the library has KLU, and becomes "sparse" when it
+// would be KLU on a library without (Debian bookworm's 39.3). "klu" on a library without KLU
+// (which ignores `.options klu` without a word) is a bad input: throws cllnsim::input_error
+// naming the loaded library.
+void resolve_solver(config::Config& config, std::size_t edges, const spice::LibraryInfo& library);
 
 }  // namespace cllnsim::protocol

@@ -136,7 +136,7 @@ int record_crash(const protocol::Experiment& experiment, const std::filesystem::
   return epoch;
 }
 
-TrainingOutcome run_training(const protocol::Experiment& experiment,
+TrainingOutcome run_training(const protocol::Experiment& requested,
                              const std::filesystem::path& run_directory,
                              const std::function<void(const protocol::EpochRecord&)>& on_epoch,
                              const std::function<bool()>& stop_requested,
@@ -147,7 +147,10 @@ TrainingOutcome run_training(const protocol::Experiment& experiment,
                       " already holds a run (results.json); choose another --out");
   }
   spice::Session session;
-  protocol::require_supported_solver(experiment.config, session);
+  // The run's own copy, its simulator.solver settled for the loaded library.
+  protocol::Experiment experiment = requested;
+  protocol::resolve_solver(experiment.config, experiment.network.edges().size(),
+                           session.library_info());
   RunDirectory directory(run_directory, experiment.network, experiment.data);
   directory.write_samples(experiment.config);
   if (resume) directory.restore_records(resume->state.epoch);
@@ -159,6 +162,9 @@ TrainingOutcome run_training(const protocol::Experiment& experiment,
   };
 
   nlohmann::json results = base_results(experiment, session.library_info().version);
+  // What "auto" chose (the config keeps what was asked).
+  results["solver"] = config::solver_name(
+      experiment.config.simulator.solver_for(experiment.network.edges().size()));
   TrainingOutcome outcome;
   outcome.run_directory = run_directory;
   analysis::InferenceMeasurement inference;

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "config/config.h"
 #include "core/version.h"
 #include "run_cli.h"
 #include "spice/session.h"
@@ -330,6 +331,49 @@ TEST_F(CliTest, KluSolverTrainsWhereTheLibraryHasItAndIsRefusedElsewhere) {
                      {"simulator.solver", "\"klu\"", "ngspice-" + library.version, "\"sparse\""});
     expect_no_run_written();
   }
+}
+
+// "auto" (the default) at a lattice of Simulator::kKluFromEdges twin edges or more: KLU where the
+// loaded libngspice has it, Sparse where it has none (39.3); results.json names what was used, the
+// config keeps "auto", and `cllnsim netlist` exports the same choice. The shipped 4x4 lattice (32
+// edges) stays with Sparse.
+TEST_F(CliTest, AutoSolverIsKluOnALargeLatticeWhereTheLibraryHasItAndSparseOnTheSmallOne) {
+  spice::LibraryInfo library;
+  {
+    spice::Session session;
+    library = session.library_info();
+  }
+  int side = 4;
+  while (2 * static_cast<std::size_t>(side * side) < config::Simulator::kKluFromEdges) ++side;
+  json config = xor_config();
+  config["network"]["lattice"]["rows"] = side;
+  config["network"]["lattice"]["cols"] = side;
+  const CliResult result =
+      train(config, {"--set", "training.epochs=1", "--set", "analysis.inference_samples=1", "--set",
+                     "analysis.boundary_grid=0"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const json r = json::parse(read_text(run_dir() / "results.json"));
+  EXPECT_EQ(r["network"]["edges"].size(), 2u * static_cast<std::size_t>(side * side));
+  EXPECT_EQ(r["config"]["simulator"]["solver"], "auto");
+  EXPECT_EQ(r["solver"], library.klu ? "klu" : "sparse");
+  const std::string netlist = read_text(run_dir() / "netlist.cir");
+  EXPECT_EQ(netlist.find("\n.options klu\n") != std::string::npos, library.klu);
+
+  const fs::path exported = tmp_.path() / "large.cir";
+  ASSERT_EQ(run_cli({"netlist", config_path().string(), "-o", exported.string(), "--set",
+                     "training.epochs=1"})
+                .exit_code,
+            0);
+  EXPECT_EQ(read_text(exported).find("\n.options klu\n") != std::string::npos, library.klu);
+
+  const fs::path small = tmp_.path() / "small.cir";
+  ASSERT_EQ(run_cli({"netlist", write_config(xor_config()).string(), "-o", small.string(), "--set",
+                     "training.epochs=1"})
+                .exit_code,
+            0);
+  const std::string text = read_text(small);
+  EXPECT_EQ(text.find(".options klu"), std::string::npos);
+  EXPECT_NE(text.find("simulator.solver auto: sparse"), std::string::npos);
 }
 
 // --- A tiny successful training run ---

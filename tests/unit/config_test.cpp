@@ -478,14 +478,16 @@ TEST_F(ConfigOverrideTest, DocumentedSectionMissingFromTheFileIsCreated) {
   EXPECT_EQ(config.simulator.options.at("reltol"), "1e-04");
 }
 
-TEST_F(ConfigOverrideTest, SimulatorSolverIsSparseOrKlu) {
-  EXPECT_EQ(load_text(kMinimalConfig).simulator.solver, Simulator::Solver::sparse);
-  EXPECT_EQ(load_text(kMinimalConfig).resolved["simulator"]["solver"], "sparse");
+TEST_F(ConfigOverrideTest, SimulatorSolverIsAutoSparseOrKlu) {
+  EXPECT_EQ(load_text(kMinimalConfig).simulator.solver, Simulator::Solver::automatic);
+  EXPECT_EQ(load_text(kMinimalConfig).resolved["simulator"]["solver"], "auto");
+  const Config sparse = load_text(kMinimalConfig, {{"simulator.solver", "sparse"}});
+  EXPECT_EQ(sparse.simulator.solver, Simulator::Solver::sparse);
   const Config klu = load_text(kMinimalConfig, {{"simulator.solver", "klu"}});
   EXPECT_EQ(klu.simulator.solver, Simulator::Solver::klu);
   EXPECT_EQ(klu.resolved["simulator"]["solver"], "klu");
   EXPECT_TRUE(ContainsAll(error_of_text(kMinimalConfig, {{"simulator.solver", "kl"}}),
-                          {"at simulator.solver", "\"sparse\"", "\"klu\""}));
+                          {"at simulator.solver", "\"auto\"", "\"sparse\"", "\"klu\""}));
 }
 
 TEST_F(ConfigOverrideTest, SimulatorOptionTakesAWord) {
