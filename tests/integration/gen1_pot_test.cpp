@@ -41,7 +41,7 @@ struct Result {
 // One edge with its four terminals held by sources; `windows` learning pulses of `window`
 // seconds (plus kRamp ramps) 5 us apart; `gate` is the register's initial voltage (.ic).
 Result simulate(double gate, double fa, double ca, int windows, double window,
-                bool reversed = false) {
+                bool reversed = false, const std::string& params = "") {
   const auto edge = netlist::read_edge_file(
       std::string(CLLNSIM_SOURCE_DIR) + "/netlists/edges/gen1_pot.sub", "gen1_pot");
   EXPECT_TRUE(edge.has_conductance_resistor);
@@ -61,7 +61,7 @@ Result simulate(double gate, double fa, double ca, int windows, double window,
     t += 2 * kRamp + window + 5e-6;
   }
   lines.push_back(pwl + ")");
-  lines.push_back("xedge fa 0 ca 0 g learn vdd 0 polarity gen1_pot");
+  lines.push_back("xedge fa 0 ca 0 g learn vdd 0 polarity gen1_pot" + params);
   lines.push_back(".ic v(g)=" + number(gate));
 
   spice::Session session;
@@ -113,6 +113,15 @@ TEST(Gen1Pot, HoldsWhileLearnStaysLow) {
   // No window: the register keeps its value (1e12 ohm leak on 1 nF) and its tap.
   const Result r = simulate(37 * kVstep, 0.2, 0.1, 0, 0.0);
   EXPECT_NEAR(r.tap(), 37, 1e-6);
+}
+
+// A comparator offset with equal drops: one-sided, every window steps the same way; the
+// symmetric nudge's second window (polarity reversed) steps back, so the pair cancels.
+TEST(Gen1Pot, AnOffsetStepsOneWayAndTheReversedWindowUndoesIt) {
+  const std::string offset = " coffset=1e-6";
+  EXPECT_NEAR(simulate(50 * kVstep, 0.2, 0.2, 2, 2e-6, false, offset).tap(), 52, 1e-4);
+  const double after_first = simulate(50 * kVstep, 0.2, 0.2, 1, 2e-6, false, offset).gate;
+  EXPECT_NEAR(simulate(after_first, 0.2, 0.2, 1, 2e-6, true, offset).tap(), 50, 1e-4);
 }
 
 TEST(Gen1Pot, SaturatesAtBothEnds) {
