@@ -134,9 +134,8 @@ std::vector<double> free_conductances(const netlist::EdgeDefinition& edge, std::
                                       spice::Session& session) {
   std::vector<double> conductances;
   for (std::size_t e = 0; e < edges; ++e) {
-    conductances.push_back(session.evaluate("@" + edge.free_transistor.substr(0, 1) + "." +
-                                            netlist::edge_instance(static_cast<int>(e)) + "." +
-                                            edge.free_transistor + "[gds]"));
+    conductances.push_back(
+        session.evaluate(netlist::free_conductance_expression(edge, static_cast<int>(e))));
   }
   return conductances;
 }

@@ -239,6 +239,7 @@ EdgeDefinition read_edge_file(const fs::path& file, const std::string& subckt) {
                           "', but no .subckt defines it (in " + file.string() +
                           " or the files it includes)");
       }
+      if (inside && lower(words[0]) == kConductanceResistor) edge.has_conductance_resistor = true;
       if (inside && device_kind(words) == 'm' && words.size() > 3) {
         const std::string name = lower(words[0]);
         if (!model.empty()) edge.transistor_models[name] = model;

@@ -15,6 +15,10 @@ inline const std::vector<std::string> kEdgePorts = {"fa", "fb",    "ca",  "cb",
 // An edge may add a ninth port, its learning polarity: at vss the learning circuit drives the
 // gate as the rule says, at vdd with the sign reversed (training.nudge "symmetric" needs it).
 inline const std::string kPolarityPort = "polarity";
+// An edge without a MOSFET between fa and fb reports its conductance through a resistor of this
+// name inside its subcircuit: the current through it (in A) is the free element's conductance (in
+// S), e.g. 1 kOhm from a node at the conductance in mS to ground.
+inline const std::string kConductanceResistor = "rgfree";
 
 struct EdgeDefinition {
   std::filesystem::path file;
@@ -26,6 +30,7 @@ struct EdgeDefinition {
   std::map<std::string, std::string> models;  // .model name -> its logical line
   std::map<std::string, std::string> transistor_models;  // MOSFET instance -> model name
   bool has_polarity = false;                             // the ninth port kPolarityPort is declared
+  bool has_conductance_resistor = false;  // the subcircuit has a resistor kConductanceResistor
 };
 
 // `.include FILE` and `.lib FILE SECTION` (only that section's `.lib SECTION` ... `.endl` block)

@@ -494,6 +494,17 @@ std::string clamped_node(const network::Network& network, int node) {
 std::string gate_node(int edge) { return "g" + std::to_string(edge); }
 std::string edge_instance(int edge) { return "xe" + std::to_string(edge); }
 
+std::string free_conductance_expression(const EdgeDefinition& definition, int edge) {
+  if (!definition.free_transistor.empty()) {
+    return "@" + definition.free_transistor.substr(0, 1) + "." + edge_instance(edge) + "." +
+           definition.free_transistor + "[gds]";
+  }
+  if (definition.has_conductance_resistor) {
+    return "@r." + edge_instance(edge) + "." + kConductanceResistor + "[i]";
+  }
+  return "";
+}
+
 std::vector<std::string> signal_names(const config::Config& config) {
   std::vector<std::string> names;
   for (const auto& input : config.network.inputs) names.push_back(input.name);

@@ -20,6 +20,10 @@ std::string free_node(const network::Network& network, int node);
 std::string clamped_node(const network::Network& network, int node);
 std::string gate_node(int edge);
 std::string edge_instance(int edge);
+// The ngspice expression of edge `edge`'s free conductance (S) in the loaded circuit's present
+// state: its free MOSFET's small-signal gds, else the current of its conductance resistor
+// (kConductanceResistor); "" when the edge has neither.
+std::string free_conductance_expression(const EdgeDefinition& definition, int edge);
 
 // The signals the driver presents, in this order: one per input node (named after it), one
 // label per output ("label_<output>"), "learn" and "polarity", and with training.desync

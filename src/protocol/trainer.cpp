@@ -537,12 +537,11 @@ TrainingSummary train(const config::Config& config, const network::Network& netw
   summary.time_points = state.time_points;
   summary.final_gates = state.gates;
   summary.retries = state.retries;
-  // The last segment's circuit is still loaded: read each free transistor's conductance there.
-  if (simulated && !edge.free_transistor.empty()) {
+  // The last segment's circuit is still loaded: read each edge's free conductance there.
+  if (simulated && !netlist::free_conductance_expression(edge, 0).empty()) {
     for (std::size_t e = 0; e < network.edges().size(); ++e) {
-      summary.conductances.push_back(session.evaluate(
-          "@" + edge.free_transistor.substr(0, 1) + "." +
-          netlist::edge_instance(static_cast<int>(e)) + "." + edge.free_transistor + "[gds]"));
+      summary.conductances.push_back(
+          session.evaluate(netlist::free_conductance_expression(edge, static_cast<int>(e))));
     }
   }
   // After the conductances: the check loads circuits of its own.

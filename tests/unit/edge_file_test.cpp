@@ -14,6 +14,7 @@
 #include <string_view>
 
 #include "core/error.h"
+#include "netlist/netlist.h"
 
 namespace cllnsim::netlist {
 namespace {
@@ -308,6 +309,24 @@ TEST_F(EdgeFileTest, NoFreeTransistorWhenNoMosfetJoinsFaFb) {
       Write("edge.sub", std::string(kModel) + ".subckt edge " + std::string(kPorts) + "\n" +
                             "Mclamp ca g cb 0 nch\nRfree fa fb 1k\n.ends\n");
   EXPECT_EQ(read_edge_file(file, "edge").free_transistor, "");
+}
+
+TEST_F(EdgeFileTest, ConductanceResistorIsFoundOnlyInsideTheEdge) {
+  const fs::path file =
+      Write("edge.sub", ".subckt other a b\nRgfree a b 1k\n.ends\n.subckt edge " +
+                            std::string(kPorts) + "\nBfree fa fb I = V(fa,fb) * 1m\n" +
+                            "Bclamp ca cb I = V(ca,cb) * 1m\nRGFREE n 0 1k\n.ends\n");
+  const EdgeDefinition edge = read_edge_file(file, "edge");
+  EXPECT_TRUE(edge.has_conductance_resistor);
+  EXPECT_EQ(free_conductance_expression(edge, 3), "@r.xe3.rgfree[i]");
+  const fs::path outside =
+      Write("outside.sub", ".subckt other a b\nRgfree a b 1k\n.ends\n.subckt edge " +
+                               std::string(kPorts) + "\nBfree fa fb I = V(fa,fb) * 1m\n.ends\n");
+  EXPECT_FALSE(read_edge_file(outside, "edge").has_conductance_resistor);
+  EXPECT_EQ(free_conductance_expression(read_edge_file(outside, "edge"), 0), "");
+  // A free MOSFET's gds comes first.
+  EXPECT_EQ(free_conductance_expression(read_edge_file(kShippedEdge, "cl_nmos_rule"), 0),
+            "@m.xe0.mfree[gds]");
 }
 
 // Found while writing the fuzz target: /dev/zero never ends and a folder reads as empty.
