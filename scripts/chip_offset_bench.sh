@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The chip edges' learning offset at DC: all four terminals at 0.225 V (zero contrast), learn at
 # vdd, the gate held by a source swept 0.8..3.6 V; prints the current the edge drives into the
-# gate (A, ngspice's i(vg): positive charges the gate; 1 nA = 2e-5 V^2 of contrast at gl = 50 uA/V^2). Runs `ngspice -b` from the edge's
-# folder so its `.include` resolves.
+# gate (A, ngspice's i(vg): positive charges the gate; 1 nA = 2e-5 V^2 of contrast at
+# gl = 50 uA/V^2). Runs `ngspice -b` from the edge's folder so its `.include` resolves.
 # usage: scripts/chip_offset_bench.sh [EDGE_FILE] [SUBCKT]
 #   scripts/chip_offset_bench.sh netlists/edges/cmos_chip.sub cmos_chip
 #   scripts/chip_offset_bench.sh netlists/edges/cmos_chip_rgc.sub cmos_chip_rgc
