@@ -80,7 +80,8 @@ TEST(EdgeFileShipped, EveryShippedEdgeLoads) {
        std::map<std::string, std::string>{{"nmos_rule.sub", "cl_nmos_rule"},
                                           {"nmos_rule_osdi.sub", "cl_nmos_rule"},
                                           {"gen2_board.sub", "gen2_board"},
-                                          {"cmos_chip.sub", "cmos_chip"}}) {
+                                          {"cmos_chip.sub", "cmos_chip"},
+                                          {"cmos_chip_rgc.sub", "cmos_chip_rgc"}}) {
     const EdgeDefinition edge = read_edge_file(edges / file, subckt);
     EXPECT_EQ(edge.free_transistor, "mfree") << file;
   }
