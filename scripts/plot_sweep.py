@@ -21,6 +21,7 @@ import json
 import math
 import os
 import sys
+import textwrap
 from collections import defaultdict
 
 import plot_python
@@ -241,7 +242,8 @@ def main():
         for j, metric in enumerate(metrics):
             plot_panel(grid[i][j], series, parameter, metric)
     grid[0][0].legend(fontsize=7)
-    figure.suptitle(sweep_title(args.sweep_dir))
+    # Wrapped to the figure's width (about 9 characters per inch): a one-panel figure is narrow.
+    figure.suptitle(textwrap.fill(sweep_title(args.sweep_dir), width=int(9 * 4.2 * len(metrics))))
     figure.tight_layout()
     out = args.out or os.path.join(args.sweep_dir, "sweep.png")
     figure.savefig(out, dpi=110)
