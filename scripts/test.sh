@@ -24,11 +24,11 @@ cmake --build build-sanitize -j"$(nproc)"
 export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 # Not repeated here: the peak-RSS ratio (sanitizers change RSS) and the five full XOR trainings
-# and the five desync ones (the same code paths as the short runs, several times slower under
+# and the five desync and five out-of-equilibrium ones (the same code paths as the short runs, several times slower under
 # the sanitizers), and the
 # Slurm cluster test (its points run the same code as the Sweep tests), and the --help examples
 # (short runs of code the other tests cover).
-ctest --test-dir build-sanitize --output-on-failure -j"$(nproc)" -E "PeakMemory|ShippedXor|ShippedDesyncXor|slurm_sweep|help_examples"
+ctest --test-dir build-sanitize --output-on-failure -j"$(nproc)" -E "PeakMemory|ShippedXor|ShippedDesyncXor|ShippedNonequilibriumXor|slurm_sweep|help_examples"
 
 echo "== fuzzing, short run (the long one: scripts/fuzz.sh --minutes 10)"
 unset LSAN_OPTIONS

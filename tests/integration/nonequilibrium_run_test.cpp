@@ -41,6 +41,12 @@ TEST_F(Training, RelaxationTimeFollowsTheNodeCapacitance) {
 }
 
 // The quasi-static protocol without node capacitors measures nothing new: results.json as before.
+// The bar for learning out of equilibrium (learning overlaps the relaxation of 100 pF
+// nodes), as for the quasi-static and desynchronous protocols.
+TEST_F(Training, ShippedNonequilibriumXorConfigLearnsXorForFourOfFiveSeeds) {
+  EXPECT_GE(seeds_learning_xor("xor_nonequilibrium.json"), 4);
+}
+
 TEST_F(Training, DefaultRunHasNoTimeScales) {
   ASSERT_EQ(train(dir_ / "plain", {"training.epochs=1"}).exit_code, 0);
   EXPECT_FALSE(Results(dir_ / "plain").contains("time_scales"));
