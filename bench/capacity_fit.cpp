@@ -169,7 +169,7 @@ FitResult fit(QuasiStaticNetwork& circuit, const std::vector<tasks::Sample>& tra
 
 nlohmann::json run(const Options& options) {
   const protocol::Experiment experiment = protocol::prepare(options.config, options.overrides);
-  require_ideal_circuit(experiment.config);
+  require_free_copy_knobs(experiment.config);
   const int starts = positive_flag(options, "--starts", 3);
   const int iterations = positive_flag(options, "--iterations", 60);
   const LearningRule bounds = rule_of(experiment);

@@ -10,6 +10,7 @@
 #include "io/atomic_file.h"
 #include "io/csv.h"
 #include "netlist/netlist.h"
+#include "netlist/physical.h"
 #include "netlist/spice_words.h"
 
 namespace cllnsim::bench {
@@ -69,19 +70,23 @@ double spice_number(const std::string& text, const std::string& what) {
   return mantissa;
 }
 
-// The edge file's free transistor (the MOSFET between fa and fb), with its continuation lines,
-// wrapped in a subcircuit `qs_edge fa fb g vss` that declares the edge's parameters.
-std::vector<std::string> free_transistor_subckt(const netlist::EdgeDefinition& edge) {
+// The edge's free transistor (the MOSFET between fa and fb), with its continuation lines, taken
+// from the subcircuit `source` among `lines` (the edge file's, or a mismatched copy's) and
+// wrapped in a subcircuit `target fa fb g vss` that declares the edge's parameters.
+std::vector<std::string> free_transistor_subckt(const netlist::EdgeDefinition& edge,
+                                                const std::vector<std::string>& lines_in,
+                                                const std::string& source,
+                                                const std::string& target) {
   if (edge.free_transistor.empty()) {
     throw input_error(edge.file.string() + ": .subckt " + edge.subckt +
                       " has no MOSFET between fa and fb, which the quasi-static reference needs");
   }
   std::vector<std::string> body;
   bool inside = false, in_transistor = false;
-  for (const std::string& line : edge.lines) {
+  for (const std::string& line : lines_in) {
     const auto words = netlist::split_words(netlist::lower(line));
     if (words.empty()) continue;
-    if (words[0] == ".subckt") inside = words.size() > 1 && words[1] == edge.subckt;
+    if (words[0] == ".subckt") inside = words.size() > 1 && words[1] == netlist::lower(source);
     if (words[0] == ".ends") inside = false;
     if (in_transistor && words[0][0] == '+') {
       body.push_back(line);
@@ -101,9 +106,9 @@ std::vector<std::string> free_transistor_subckt(const netlist::EdgeDefinition& e
   }
   std::string params;
   for (const auto& [name, value] : edge.params) params += " " + name + "=" + value;
-  std::vector<std::string> lines = {".subckt qs_edge fa fb g vss params:" + params};
+  std::vector<std::string> lines = {".subckt " + target + " fa fb g vss params:" + params};
   lines.insert(lines.end(), body.begin(), body.end());
-  lines.push_back(".ends qs_edge");
+  lines.push_back(".ends " + target);
   return lines;
 }
 
@@ -143,8 +148,27 @@ std::vector<std::string> reference_netlist(const protocol::Experiment& experimen
     for (const auto& [name, value] : c.simulator.options) options += " " + name + "=" + value;
     lines.push_back(options);
   }
-  lines.insert(lines.end(), experiment.edge.lines.begin(), experiment.edge.lines.end());
-  for (const auto& line : free_transistor_subckt(experiment.edge)) lines.push_back(line);
+  const netlist::EdgeDefinition& edge = experiment.edge;
+  lines.insert(lines.end(), edge.lines.begin(), edge.lines.end());
+  for (const auto& line : free_transistor_subckt(edge, edge.lines, edge.subckt, "qs_edge")) {
+    lines.push_back(line);
+  }
+  // The physical knobs that change the free copy itself (require_modelled_knobs refuses the
+  // rest): the same draws cllnsim's netlist makes from physical.seed.
+  const netlist::PhysicalDraws draws = netlist::draw_physical(c.physical, n.edges().size());
+  auto edge_subckt = [&](int index) {
+    return draws.free_device.empty() ? std::string("qs_edge") : "qs_edge" + std::to_string(index);
+  };
+  for (std::size_t index = 0; index < draws.free_device.size(); ++index) {
+    const int e = static_cast<int>(index);
+    const auto copy =
+        netlist::mismatched_edge(edge, e, draws.free_device[index], draws.clamped_device[index]);
+    lines.insert(lines.end(), copy.begin(), copy.end());
+    for (const auto& line :
+         free_transistor_subckt(edge, copy, netlist::mismatched_subckt(edge, e), edge_subckt(e))) {
+      lines.push_back(line);
+    }
+  }
   lines.push_back("vsupply_vss vss 0 " + format_number(c.network.supply.vss));
   for (std::size_t i = 0; i < c.network.inputs.size(); ++i) {
     lines.push_back(input_source(i) + " " + at(c.network.inputs[i].at) + " 0 dc 0");
@@ -171,10 +195,19 @@ std::vector<std::string> reference_netlist(const protocol::Experiment& experimen
   }
   for (const auto& e : n.edges()) {
     const std::string gate = netlist::gate_node(e.index);
-    lines.push_back(gate_source(e.index) + " " + gate + " 0 dc " +
-                    format_number(gates[static_cast<std::size_t>(e.index)]));
+    const auto index = static_cast<std::size_t>(e.index);
+    lines.push_back(gate_source(e.index) + " " + gate + " 0 dc " + format_number(gates[index]));
+    if (draws.damaged[index]) {
+      // Cut: no element (the gate source stays, so every edge keeps its index); shorted: the
+      // damage's resistor instead of the transistor, as cllnsim's netlist has it.
+      if (c.physical.damage.mode == config::Damage::Mode::shorted) {
+        lines.push_back("rshort" + std::to_string(e.index) + " " + node(e.a) + " " + node(e.b) +
+                        " " + format_number(c.physical.damage.short_ohms));
+      }
+      continue;
+    }
     lines.push_back("xq" + std::to_string(e.index) + " " + node(e.a) + " " + node(e.b) + " " +
-                    gate + " vss qs_edge" + params);
+                    gate + " vss " + edge_subckt(e.index) + params);
   }
   return lines;
 }
@@ -320,18 +353,51 @@ nlohmann::json describe(const protocol::Metrics& metrics) {
   return json;
 }
 
-void require_ideal_circuit(const config::Config& config) {
-  const config::Physical& p = config.physical;
-  const bool any =
-      p.wire_ohms > 0 || p.node_capacitance_f > 0 || p.free_clamped_coupling_f > 0 ||
-      p.noise.input_v > 0 || p.noise.label_v > 0 || p.noise.edge_a > 0 || p.noise.learn_a > 0 ||
-      p.mismatch.vth_sigma_v > 0 || p.mismatch.kp_sigma_rel > 0 || p.learning_offset.sigma > 0 ||
-      p.damage.fraction > 0 || !p.damage.edges.empty() || p.temperature_c || p.gate_leak_ohms;
-  if (any) {
-    throw input_error(config.source_file.string() +
-                      ": at physical: the quasi-static reference models none of the physical "
-                      "knobs; found one turned on, expected all off");
+namespace {
+
+// The physical knobs a config turns on, by JSON path.
+std::vector<std::string> knobs_on(const config::Physical& p) {
+  const std::pair<const char*, bool> knobs[] = {
+      {"physical.wire_ohms", p.wire_ohms > 0},
+      {"physical.node_capacitance_f", p.node_capacitance_f > 0},
+      {"physical.free_clamped_coupling_f", p.free_clamped_coupling_f > 0},
+      {"physical.noise",
+       p.noise.input_v > 0 || p.noise.label_v > 0 || p.noise.edge_a > 0 || p.noise.learn_a > 0},
+      {"physical.mismatch", p.mismatch.vth_sigma_v > 0 || p.mismatch.kp_sigma_rel > 0},
+      {"physical.learning_offset", p.learning_offset.sigma > 0},
+      {"physical.damage", p.damage.fraction > 0 || !p.damage.edges.empty()},
+      {"physical.temperature_c", p.temperature_c.has_value()},
+      {"physical.gate_leak_ohms", p.gate_leak_ohms.has_value()}};
+  std::vector<std::string> on;
+  for (const auto& [path, set] : knobs) {
+    if (set) on.push_back(path);
   }
+  return on;
+}
+
+void refuse_knobs(const config::Config& config, const std::vector<std::string>& modelled,
+                  const std::string& circuit) {
+  for (const std::string& path : knobs_on(config.physical)) {
+    if (std::find(modelled.begin(), modelled.end(), path) != modelled.end()) continue;
+    std::string expected = "off";
+    if (!modelled.empty()) {
+      expected = "off (it models only";
+      for (const auto& name : modelled) expected += " " + name;
+      expected += ")";
+    }
+    throw input_error(config.source_file.string() + ": at " + path + ": " + circuit +
+                      " does not model it; found it turned on, expected it " + expected);
+  }
+}
+
+}  // namespace
+
+void require_ideal_circuit(const config::Config& config) {
+  refuse_knobs(config, {}, "the quasi-static reference");
+}
+
+void require_free_copy_knobs(const config::Config& config) {
+  refuse_knobs(config, {"physical.mismatch", "physical.damage"}, "the capacity fit");
 }
 
 }  // namespace cllnsim::bench

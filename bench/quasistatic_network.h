@@ -97,7 +97,11 @@ std::vector<std::vector<double>> free_outputs(QuasiStaticNetwork& circuit,
 
 nlohmann::json describe(const protocol::Metrics& metrics);
 
-// Refuses a config that turns on a physical knob: this circuit models none of them.
+// Refuses a config that turns on a physical knob the quasi-static reference does not model: any
+// (it learns on this one circuit, so it has no clamped copy to mismatch).
 void require_ideal_circuit(const config::Config& config);
+// The same for a program that uses only the free copy (the capacity fit): the free transistors'
+// mismatch and damaged edges are modelled, drawn as cllnsim draws them; the other knobs refused.
+void require_free_copy_knobs(const config::Config& config);
 
 }  // namespace cllnsim::bench
