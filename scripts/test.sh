@@ -28,7 +28,7 @@ export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 # the sanitizers), and the
 # Slurm cluster test (its points run the same code as the Sweep tests), and the --help examples
 # (short runs of code the other tests cover).
-ctest --test-dir build-sanitize --output-on-failure -j"$(nproc)" -E "PeakMemory|ShippedXor|ShippedDesyncXor|ShippedNonequilibriumXor|slurm_sweep|help_examples"
+ctest --test-dir build-sanitize --output-on-failure -j"$(nproc)" -E "PeakMemory|ShippedXor|ShippedDesyncXor|ShippedNonequilibriumXor|ShippedClassificationSeparates|slurm_sweep|help_examples"
 
 echo "== fuzzing, short run (the long one: scripts/fuzz.sh --minutes 10)"
 unset LSAN_OPTIONS
