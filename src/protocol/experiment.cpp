@@ -20,6 +20,33 @@ void check_nudge_support(const config::Config& config, const netlist::EdgeDefini
                     "' after vss; or use \"one_sided\")");
 }
 
+// The protocol decides the circuit the edge sits in: the twin network (coupled learning, EP) or
+// one network with a reference sine (frequency propagation); the edge's ports must be that one's.
+void check_protocol_support(const config::Config& config, const netlist::EdgeDefinition& edge) {
+  const bool freqprop =
+      config.training.protocol == config::Training::Protocol::frequency_propagation;
+  const bool freqprop_edge = edge.interface == netlist::EdgeInterface::frequency_propagation;
+  if (freqprop == freqprop_edge) return;
+  const auto ports = [](const std::vector<std::string>& names) {
+    std::string text;
+    for (const auto& name : names) text += (text.empty() ? "" : " ") + name;
+    return text;
+  };
+  throw input_error(config.source_file.string() + ": at training.protocol: " +
+                    (freqprop
+                         ? "\"frequency_propagation\" needs an edge with the ports '" +
+                               ports(netlist::kFreqpropEdgePorts) + "', but the subcircuit '" +
+                               edge.subckt + "' in " + edge.file.string() +
+                               " (network.edge) is a twin edge ('" + ports(netlist::kEdgePorts) +
+                               "'); use e.g. netlists/edges/freqprop_nmos.sub, subckt freqprop_nmos"
+                         : "the twin-network protocols need an edge with the ports '" +
+                               ports(netlist::kEdgePorts) + "', but the subcircuit '" +
+                               edge.subckt + "' in " + edge.file.string() +
+                               " (network.edge) is a frequency-propagation edge ('" +
+                               ports(netlist::kFreqpropEdgePorts) +
+                               "'); use training.protocol \"frequency_propagation\" with it"));
+}
+
 }  // namespace
 
 Experiment prepare(const std::filesystem::path& config_file,
@@ -33,6 +60,7 @@ Experiment prepare(config::Config config) {
       netlist::read_edge_file(config.network.edge.file, config.network.edge.subckt);
   netlist::check_edge_params(edge, config.network.edge.params,
                              config.source_file.string() + ": at network.edge.params");
+  check_protocol_support(config, edge);
   netlist::check_physical_support(config, edge);
   check_nudge_support(config, edge);
   tasks::Dataset data = tasks::make_dataset(config);
