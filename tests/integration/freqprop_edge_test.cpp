@@ -1,7 +1,7 @@
 // The frequency-propagation edge (netlists/edges/freqprop_nmos.sub) on a one-edge bench in
 // ngspice: its drop is D + A cos(2 pi f t) (a SIN source at fa, fb at 0 V), the reference is the
-// unit cosine at f, and `learn` is a trapezoid whose ramps last one period. Over the window the
-// gate moves by -gl/cg * D * A * (hold + ramp): the product of the two frequency components, with
+// unit cosine at f, and `learn` is a trapezoid whose ramps last one period. Over the window (and
+// the tail of the edge's low pass) the gate moves by -gl/cg * D * A * (hold + ramp): the product of the two frequency components, with
 // its sign, in all four sign cases; with no AC it does not move, whatever the DC drop or the
 // squarer's offset; and with ramps that are not whole periods the DC drop leaks into the gate
 // (why the config asks for whole periods).
@@ -56,7 +56,8 @@ struct Bench {
     session.load(lines);
     spice::TransientRequest request;
     request.step = request.max_step = kPeriod / 64;
-    request.stop = off + 2e-6;
+    // The edge's low pass (tlp 5 us) passes the window's step on within about 12 tlp.
+    request.stop = off + 60e-6;
     request.observed = {"g"};
     double gate = NAN;
     request.on_point = [&](double, std::span<const double> v) { gate = v[0]; };
