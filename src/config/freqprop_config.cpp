@@ -38,12 +38,6 @@ void check_frequency_propagation(const Config& config, const Diagnostics& diagno
   const Training& training = config.training;
   const double frequency = training.freqprop.frequency_hz;
   const std::string needs = " (training.protocol \"frequency_propagation\" has one network)";
-  if (training.nudge == Training::Nudge::symmetric) {
-    diagnostics.fail(path_of({"training", "nudge"}), "\"symmetric\"",
-                     "\"one_sided\": the symmetric nudge flips the twin network's clamp and the "
-                     "edges' polarity" +
-                         needs);
-  }
   if (training.per_edge_learn()) {
     diagnostics.fail(path_of({"training", "desync", "fraction"}),
                      format_number(training.desync.fraction),

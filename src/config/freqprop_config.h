@@ -16,7 +16,7 @@ Training::FreqProp read_freqprop(const ValueReader& value);
 // Throws the input_error naming the offending JSON path when `config` (protocol
 // frequency_propagation) cannot run: simulator.max_step above a sixteenth of the reference's
 // period, training.ramp_seconds not a whole number of periods, or a setting that needs the twin
-// network (the symmetric nudge, desynchronous learning, learning with the input step, device
+// network (desynchronous learning, learning with the input step, device
 // mismatch, free-clamped coupling).
 void check_frequency_propagation(const Config& config, const Diagnostics& diagnostics);
 

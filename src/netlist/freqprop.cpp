@@ -26,7 +26,19 @@ void write_feedback_stage(Writer& w) {
   const std::string vss = vss_node(c, n);
   w.section("reference: a unit cosine at training.freqprop.frequency_hz = " +
             format_number(freqprop.frequency_hz) + " Hz, around vss");
-  w.line("vref ref " + vss + " sin(0 1 " + format_number(freqprop.frequency_hz) + " 0 0 90)");
+  const std::string cosine = " sin(0 1 " + format_number(freqprop.frequency_hz) + " 0 0 90)";
+  if (c.training.nudge == config::Training::Nudge::symmetric) {
+    // A chopped reference: the polarity line reverses it halfway through each learning window,
+    // and with it the error current (which reads it) and every mixer's reference, so the product
+    // D * A keeps its sign while whatever the mixers pass from D^2 * ref reverses and cancels.
+    w.comment("chopped: reversed while the polarity line is at vdd (training.nudge symmetric)");
+    w.driven("vpolarity", "polarity", w.polarity_signal());
+    w.line("vosc osc " + vss + cosine);
+    w.line("bref ref " + vss + " V = V(osc," + vss + ") * (1 - 2 * V(polarity," + vss +
+           ") / V(vdd," + vss + "))");
+  } else {
+    w.line("vref ref " + vss + cosine);
+  }
   const std::string ref = "V(ref," + vss + ")";
   const std::string enable = "V(learn," + vss + ") / V(vdd," + vss + ")";
   w.section("error current at f2: I = " + format_number(freqprop.feedback_siemens) +

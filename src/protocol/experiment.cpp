@@ -8,10 +8,14 @@
 namespace cllnsim::protocol {
 namespace {
 
-// The symmetric nudge reverses each edge's learning halfway through its window: the edge must
-// have the polarity port to be told.
+// The symmetric nudge reverses each twin edge's learning halfway through its window: the edge
+// must have the polarity port to be told. (Under frequency propagation it reverses the reference
+// instead, which every edge reads through its `ref` port.)
 void check_nudge_support(const config::Config& config, const netlist::EdgeDefinition& edge) {
-  if (config.training.nudge != config::Training::Nudge::symmetric || edge.has_polarity) return;
+  if (config.training.nudge != config::Training::Nudge::symmetric || edge.has_polarity ||
+      edge.interface == netlist::EdgeInterface::frequency_propagation) {
+    return;
+  }
   throw input_error(config.source_file.string() +
                     ": at training.nudge: \"symmetric\" needs an edge with a learning-polarity "
                     "port, but the subcircuit '" +

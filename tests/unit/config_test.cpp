@@ -599,9 +599,6 @@ TEST_F(ConfigErrorTest, FrequencyPropagationRefusesWhatItCannotRun) {
   EXPECT_TRUE(ContainsAll(error_of(document), {"at training.ramp_seconds", "1.5 periods",
                                                "a whole number (>= 1) of periods"}));
   document = freqprop();
-  document["training"]["nudge"] = "symmetric";
-  EXPECT_TRUE(ContainsAll(error_of(document), {"at training.nudge", "found \"symmetric\""}));
-  document = freqprop();
   document["training"]["desync"] = {{"fraction", 0.5}};
   EXPECT_TRUE(ContainsAll(error_of(document), {"at training.desync.fraction", "found 0.5"}));
   document = freqprop();
