@@ -1,10 +1,10 @@
 // The frequency-propagation edge (netlists/edges/freqprop_nmos.sub) on a one-edge bench in
 // ngspice: its drop is D + A cos(2 pi f t) (a SIN source at fa, fb at 0 V), the reference is the
 // unit cosine at f, and `learn` is a trapezoid whose ramps last one period. Over the window (and
-// the tail of the edge's low pass) the gate moves by -gl/cg * D * A * (hold + ramp): the product of the two frequency components, with
-// its sign, in all four sign cases; with no AC it does not move, whatever the DC drop or the
-// squarer's offset; and with ramps that are not whole periods the DC drop leaks into the gate
-// (why the config asks for whole periods).
+// the tail of the edge's low pass) the gate moves by -gl/cg * D * A * (hold + ramp): the product of
+// the two frequency components, with its sign, in all four sign cases; with no AC it does not move,
+// whatever the DC drop or the squarer's offset; and with ramps that are not whole periods the DC
+// drop leaks into the gate (why the config asks for whole periods).
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -56,8 +56,9 @@ struct Bench {
     session.load(lines);
     spice::TransientRequest request;
     request.step = request.max_step = kPeriod / 64;
-    // The edge's low pass (tlp 5 us) passes the window's step on within about 12 tlp.
-    request.stop = off + 60e-6;
+    // The edge's low pass (two loaded RC stages of tlp 5 us: time constants 2.6 tlp and 0.38
+    // tlp) passes the window's step on within 1e-5 after 150 us.
+    request.stop = off + 150e-6;
     request.observed = {"g"};
     double gate = NAN;
     request.on_point = [&](double, std::span<const double> v) { gate = v[0]; };
