@@ -46,9 +46,7 @@ void write_feedback_stage(Writer& w) {
             format_number(freqprop.lowpass_seconds) + " s");
   for (std::size_t k = 0; k < c.network.outputs.size(); ++k) {
     const auto& output = c.network.outputs[k];
-    const std::string label = "label_" + output.name;
-    w.driven("vlabel_" + output.name, label, w.label_signal(k),
-             w.noise_reference(label, c.physical.noise.label_v));
+    const std::string label = w.label_source(k);
     const std::string plus = pos_node(n, output.plus, 'f');
     const std::string minus = output.minus ? pos_node(n, *output.minus, 'f') : "0";
     const std::string sense = "sense_" + output.name, lowpass = "lowpass_" + output.name;

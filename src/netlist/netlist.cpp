@@ -158,9 +158,7 @@ void write_clamp_stage(Writer& w) {
             (symmetric ? " (- while polarity is at vdd)" : ""));
   for (std::size_t k = 0; k < c.network.outputs.size(); ++k) {
     const auto& output = c.network.outputs[k];
-    const std::string label = "label_" + output.name;
-    w.driven("vlabel_" + output.name, label, w.label_signal(k),
-             w.noise_reference(label, c.physical.noise.label_v));
+    const std::string label = w.label_source(k);
     const std::string plus_f = pos_node(n, output.plus, 'f');
     const std::string plus_c = pos_node(n, output.plus, 'c');
     if (!output.minus) {

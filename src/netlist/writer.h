@@ -141,6 +141,16 @@ class Writer {
     return node;
   }
 
+  // The label source of output `k` (`vlabel_<output>`, driven, on its label noise if any);
+  // returns its node, "label_<output>".
+  std::string label_source(std::size_t k) {
+    const std::string& name = config_.network.outputs.at(k).name;
+    const std::string label = "label_" + name;
+    driven("vlabel_" + name, label, label_signal(k),
+           noise_reference(label, config_.physical.noise.label_v));
+    return label;
+  }
+
   // The replay's .tran end: noise breakpoints can make the last time point miss `stop` by
   // rounding, failing the measurements, so with noise the analysis runs one step longer.
   double replay_end() const {
