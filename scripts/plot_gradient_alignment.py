@@ -65,7 +65,7 @@ def nudge_label(sweep_dir):
             with open(path) as stream:
                 if is_freqprop(json.load(stream)["config"]["training"]):
                     return ("feedback (S)",
-                            "error current per volt of error (training.freqprop.feedback_siemens, S)")
+                            "training.freqprop.feedback_siemens (S)")
     return ("beta", "nudge beta (training.eta)")
 
 
