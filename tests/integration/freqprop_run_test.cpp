@@ -1,10 +1,11 @@
 // Frequency propagation end to end (configs/xor_freqprop.json): a config that pairs the protocol
 // with the wrong edge interface is refused naming training.protocol and the edge file; the
-// exported netlist runs standalone in `ngspice -b` and ends at the in-process run's gates; the
-// gradient check finds the in-circuit step aligned with the finite-difference descent direction
-// at a small error current.
+// exported netlist runs standalone in `ngspice -b` and ends at the in-process run's gates; a short
+// training lowers the error; the gradient check finds the in-circuit step aligned with the
+// finite-difference descent direction at a small error current.
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <iostream>
 #include <regex>
 #include <string>
@@ -92,6 +93,24 @@ TEST_F(Training, FrequencyPropagationStepFollowsTheGradientAtASmallErrorCurrent)
   const double cosine = results["gradient_checks"][0]["cosine"];
   std::cout << "cosine of the step with -grad MSE: " << cosine << "\n";
   EXPECT_GT(cosine, 0.7);
+}
+
+// Six epochs of the shipped config (seed 1) lower the training MSE: 3.89e-3 -> 3.77e-3 V^2
+// measured; with the learning current reversed (gl < 0) the same six epochs triple it (1.1e-2).
+// (It does not learn XOR: README "Frequency propagation".)
+TEST_F(Training, FrequencyPropagationShortTrainingReducesTheError) {
+  ASSERT_EQ(train(kFreqprop, dir_ / "short", {"training.epochs=6"}).exit_code, 0)
+      << read(dir_ / "short.log");
+  std::ifstream history(dir_ / "short" / "history.csv");
+  std::string line;
+  std::getline(history, line);  // header
+  std::vector<double> mse;
+  while (std::getline(history, line)) {
+    mse.push_back(std::stod(line.substr(line.find(',') + 1)));
+  }
+  ASSERT_EQ(mse.size(), 7u);
+  std::cout << "train MSE: epoch 0 " << mse.front() << ", epoch 6 " << mse.back() << " V^2\n";
+  EXPECT_LT(mse.back(), 0.98 * mse.front());
 }
 
 }  // namespace
