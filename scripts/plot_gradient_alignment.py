@@ -9,6 +9,8 @@ checked epoch, the cosine between the in-circuit gate step and the finite-differ
 direction against the nudge (training.eta, log scale), one line per training.nudge (the mean over
 repeats, every repeat a dot). Also prints a Markdown table: per nudge, beta and epoch, the mean,
 min and max cosine and the mean training MSE at the check. Exit status 2 when nothing is found.
+Runs with training.protocol "frequency_propagation" (README "Frequency propagation") are placed
+by their error current's transconductance, training.freqprop.feedback_siemens, instead of eta.
 """
 
 import argparse
@@ -22,6 +24,17 @@ import plot_python
 plot_python.use_matplotlib("plot_gradient_alignment.py")
 
 import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
+
+
+def is_freqprop(training):
+    return training.get("protocol") == "frequency_propagation"
+
+
+def nudge_strength(training):
+    """The nudge a run is placed by: EP's beta, or frequency propagation's feedback (S)."""
+    if is_freqprop(training):
+        return training["freqprop"]["feedback_siemens"]
+    return training["eta"]
 
 
 def read_checks(sweep_dir):
@@ -38,9 +51,22 @@ def read_checks(sweep_dir):
             continue
         training = results["config"]["training"]
         for check in results.get("gradient_checks", []):
-            key = (training["nudge"], training["eta"], check["epoch"])
+            key = (training["nudge"], nudge_strength(training), check["epoch"])
             checks[key].append((check["cosine"], check["cost_mse"]))
     return checks
+
+
+def nudge_label(sweep_dir):
+    """(table column, axis label): frequency propagation's if any run in the sweep used it."""
+    points = os.path.join(sweep_dir, "points")
+    for name in sorted(os.listdir(points)) if os.path.isdir(points) else []:
+        path = os.path.join(points, name, "results.json")
+        if os.path.exists(path):
+            with open(path) as stream:
+                if is_freqprop(json.load(stream)["config"]["training"]):
+                    return ("feedback (S)",
+                            "training.freqprop.feedback_siemens (S)")
+    return ("beta", "nudge beta (training.eta)")
 
 
 def main():
@@ -49,13 +75,14 @@ def main():
     parser.add_argument("--out")
     args = parser.parse_args()
     checks = read_checks(args.sweep_dir)
+    label = nudge_label(args.sweep_dir)
     if not checks:
         print(f"plot_gradient_alignment.py: error: {args.sweep_dir}: no completed run with "
               "gradient_checks in its results.json", file=sys.stderr)
         sys.exit(2)
     epochs = sorted({epoch for _, _, epoch in checks})
     nudges = sorted({nudge for nudge, _, _ in checks})
-    print("| nudge | beta | epoch | cosine: mean (min-max) | MSE at the check (V^2) | runs |")
+    print(f"| nudge | {label[0]} | epoch | cosine: mean (min-max) | MSE at the check (V^2) | runs |")
     print("| --- | --- | --- | --- | --- | --- |")
     for nudge in nudges:
         for key in sorted(k for k in checks if k[0] == nudge):
@@ -74,7 +101,7 @@ def main():
                 panel.scatter([k[1]] * len(checks[k]), [c for c, _ in checks[k]], s=12,
                               color=line.get_color(), alpha=0.5)
         panel.set_xscale("log")
-        panel.set_xlabel("nudge beta (training.eta)")
+        panel.set_xlabel(label[1])
         panel.set_ylabel("cos(step, -grad MSE)")
         panel.set_title(f"after epoch {epoch}")
         panel.grid(True, alpha=0.3)

@@ -27,8 +27,11 @@ export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 # and the five desync and five out-of-equilibrium ones (the same code paths as the short runs, several times slower under
 # the sanitizers), and the
 # Slurm cluster test (its points run the same code as the Sweep tests), and the --help examples
-# (short runs of code the other tests cover).
-ctest --test-dir build-sanitize --output-on-failure -j"$(nproc)" -E "PeakMemory|ShippedXor|ShippedDesyncXor|ShippedNonequilibriumXor|ShippedClassificationSeparates|slurm_sweep|help_examples"
+# (short runs of code the other tests cover), the Gen.1 classification's seed-4 run, and frequency
+# propagation's gradient check and replay (a 1 MHz sine at 32 points per period: 40-100 s each
+# on a loaded machine without the sanitizers; its edge bench, netlist text and config errors do
+# run here).
+ctest --test-dir build-sanitize --output-on-failure -j"$(nproc)" -E "PeakMemory|ShippedXor|ShippedDesyncXor|ShippedNonequilibriumXor|ShippedClassificationSeparates|FrequencyPropagationStep|FrequencyPropagationNetlist|slurm_sweep|help_examples"
 
 echo "== fuzzing, short run (the long one: scripts/fuzz.sh --minutes 10)"
 unset LSAN_OPTIONS

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "characterize/bench_netlist.h"
+#include "core/error.h"
 #include "core/version.h"
 #include "io/atomic_file.h"
 #include "io/csv.h"
@@ -117,6 +118,14 @@ bool Characterization::meets_spec() const {
 
 netlist::EdgeDefinition load_edge(const BenchConfig& config) {
   netlist::EdgeDefinition edge = netlist::read_edge_file(config.edge.file, config.edge.subckt);
+  // The bench holds a twin edge's free and clamped drops; a frequency-propagation edge has no
+  // clamped side (its rule is checked by tests/integration/freqprop_edge_test.cpp).
+  if (edge.interface != netlist::EdgeInterface::twin) {
+    throw input_error(config.source_file.string() + ": at edge.subckt: '" + config.edge.subckt +
+                      "' in " + config.edge.file.string() +
+                      " is a frequency-propagation edge (ports fa fb g learn vdd vss ref); "
+                      "characterize measures twin edges (ports fa fb ca cb g learn vdd vss)");
+  }
   netlist::check_edge_params(edge, config.edge.params,
                              config.source_file.string() + ": at edge.params");
   return edge;

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "config/diagnostics.h"
+#include "config/freqprop_config.h"
 #include "config/graph_config.h"
 #include "config/json_path.h"
 #include "config/json_reader.h"
@@ -78,9 +79,10 @@ constexpr EnumNames<Training::Nudge, 2> kNudgeNames{{
     {"one_sided", Training::Nudge::one_sided},
     {"symmetric", Training::Nudge::symmetric},
 }};
-constexpr EnumNames<Training::Protocol, 2> kProtocolNames{{
+constexpr EnumNames<Training::Protocol, 3> kProtocolNames{{
     {"coupled", Training::Protocol::coupled},
     {"equilibrium_propagation", Training::Protocol::equilibrium_propagation},
+    {"frequency_propagation", Training::Protocol::frequency_propagation},
 }};
 constexpr EnumNames<Training::LearnOnset, 2> kLearnOnsetNames{{
     {"settled", Training::LearnOnset::settled},
@@ -313,10 +315,10 @@ Network read_network(const ValueReader& value, const fs::path& config_file,
 
 Training read_training(const ValueReader& value, const Edge& edge) {
   const Training defaults;
-  const ObjectReader object =
-      value.object({"eta", "nudge", "nudge_deadzone_v", "epochs", "order", "ramp_seconds",
-                    "settle_seconds", "learn_seconds", "learn_seconds_final", "learn_onset",
-                    "evaluate_every", "learning", "desync", "protocol", "ep_gain_param"});
+  const ObjectReader object = value.object(
+      {"eta", "nudge", "nudge_deadzone_v", "epochs", "order", "ramp_seconds", "settle_seconds",
+       "learn_seconds", "learn_seconds_final", "learn_onset", "evaluate_every", "learning",
+       "desync", "protocol", "ep_gain_param", "freqprop"});
   Training training;
   training.eta = object.optional("eta", defaults.eta).number(kFraction);
   training.nudge = read_choice(object, "nudge", kNudgeNames, defaults.nudge);
@@ -346,6 +348,7 @@ Training read_training(const ValueReader& value, const Edge& edge) {
               "the name of a parameter set in network.edge.params (the learning gain at unit "
               "nudge, which equilibrium_propagation divides by eta)");
   }
+  training.freqprop = read_freqprop(object.optional("freqprop", json::object()));
   return training;
 }
 
@@ -429,6 +432,9 @@ Config read_config(json& document, const fs::path& file, const Diagnostics& diag
       read_physical(top.optional("physical", json::object()), config.network, config.seed);
   config.analysis = read_analysis(top.optional("analysis", json::object()), config);
   config.checkpoint = read_checkpoint(top.optional("checkpoint", json::object()));
+  if (config.training.protocol == Training::Protocol::frequency_propagation) {
+    check_frequency_propagation(config, diagnostics);
+  }
   config.source_file = file;
   config.resolved = document;
   config.resolved["network"]["edge"]["file"] = config.network.edge.file.string();

@@ -154,9 +154,21 @@ struct Training {
   // gain (the edge parameter ep_gain_param) is set to its configured value / beta, as a lab sets
   // the learning amplifier's gain, so the step tends to the gradient as beta -> 0 instead of
   // vanishing. coupled: the gain is the configured value at every eta.
-  enum class Protocol { coupled, equilibrium_propagation };
+  // frequency_propagation (issue 18; Anisetti et al., Neural Computation 2024): one network, no
+  // twin copy; the controller injects an error current at the outputs at frequency_hz while
+  // learning, and each edge's gate integrates the product of its drop's DC and f2 components
+  // (a squarer and a mixer against the global reference sine; README "Frequency propagation").
+  enum class Protocol { coupled, equilibrium_propagation, frequency_propagation };
   Protocol protocol = Protocol::coupled;
   std::string ep_gain_param = "gl";
+  struct FreqProp {
+    double frequency_hz = 1e6;  // f2: the reference and the error current
+    // The error current's amplitude per volt of error, I = feedback_siemens (L - O_lp) cos(w t)
+    // (a transconductance: the nudge's strength, EP's beta times a conductance).
+    double feedback_siemens = 1e-4;
+    // Time constant of the RC low pass through which the error amplifier reads the output.
+    double lowpass_seconds = 1e-6;
+  } freqprop;
   bool per_edge_learn() const { return desync.fraction < 1; }
 };
 

@@ -190,7 +190,8 @@ EdgeDefinition read_edge_file(const fs::path& file, const std::string& subckt) {
   EdgeFileReader reader;
   reader.read(file, nullptr);
 
-  EdgeDefinition edge{file, lower(subckt), reader.output, {}, "", "", {}, {}, false};
+  EdgeDefinition edge{file, lower(subckt),       reader.output, {}, "", "", {},
+                      {},   EdgeInterface::twin, false};
   std::set<std::string> subckts;
   for (const SourceLine& line : reader.logical) {
     const auto words = split_words(line.text);
@@ -214,12 +215,15 @@ EdgeDefinition read_edge_file(const fs::path& file, const std::string& subckt) {
       }
       edge.has_polarity = ports.size() == kEdgePorts.size() + 1 && ports.back() == kPolarityPort;
       if (edge.has_polarity) ports.pop_back();
-      if (ports != kEdgePorts) {
+      if (ports == kFreqpropEdgePorts) {
+        edge.interface = EdgeInterface::frequency_propagation;
+      } else if (ports != kEdgePorts) {
         if (edge.has_polarity) ports.push_back(kPolarityPort);
         throw input_error(where(line) + ": .subckt " + subckt + " has ports '" + join(ports) +
                           "', expected exactly '" + join(kEdgePorts) +
                           "' (optionally followed by '" + kPolarityPort +
-                          "') in this order (the cllnsim edge interface)");
+                          "'; the twin-edge interface) or '" + join(kFreqpropEdgePorts) +
+                          "' (the frequency-propagation interface), in this order");
       }
       edge.params =
           parse_params(words, i < words.size() && lower(words[i]) == "params:" ? i + 1 : i);

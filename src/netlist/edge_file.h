@@ -12,6 +12,13 @@ namespace cllnsim::netlist {
 // The ports every edge subcircuit has, in this order (see README "The edge interface").
 inline const std::vector<std::string> kEdgePorts = {"fa", "fb",    "ca",  "cb",
                                                     "g",  "learn", "vdd", "vss"};
+// The second interface: an edge for training.protocol "frequency_propagation" (one network, no
+// clamped copy) has these ports, in this order: `ref` is the global reference sine at the
+// feedback frequency (README "Frequency propagation").
+inline const std::vector<std::string> kFreqpropEdgePorts = {"fa",  "fb",  "g",  "learn",
+                                                            "vdd", "vss", "ref"};
+// Which of the two port lists an edge file's subcircuit has.
+enum class EdgeInterface { twin, frequency_propagation };
 // An edge may add a ninth port, its learning polarity: at vss the learning circuit drives the
 // gate as the rule says, at vdd with the sign reversed (training.nudge "symmetric" needs it).
 inline const std::string kPolarityPort = "polarity";
@@ -29,6 +36,7 @@ struct EdgeDefinition {
   std::string clamped_transistor;             // the MOSFET between ca and cb ("" if none)
   std::map<std::string, std::string> models;  // .model name -> its logical line
   std::map<std::string, std::string> transistor_models;  // MOSFET instance -> model name
+  EdgeInterface interface = EdgeInterface::twin;         // kEdgePorts or kFreqpropEdgePorts
   bool has_polarity = false;                             // the ninth port kPolarityPort is declared
   bool has_conductance_resistor = false;  // the subcircuit has a resistor kConductanceResistor
 };
@@ -36,8 +44,9 @@ struct EdgeDefinition {
 // `.include FILE` and `.lib FILE SECTION` (only that section's `.lib SECTION` ... `.endl` block)
 // are inlined, relative paths resolved against the including file's folder.
 // Throws cllnsim::input_error naming the file and line when the file cannot be read, an
-// include or library section is missing, the subcircuit is absent, its ports differ from the
-// interface, a device (MOSFET, diode, JFET, switch) anywhere in the file names a model that no
+// include or library section is missing, the subcircuit is absent, its ports are neither
+// interface's (twin or frequency propagation), a device (MOSFET, diode, JFET, switch) anywhere in
+// the file names a model that no
 // `.model` line defines, or an instance calls a subcircuit that no `.subckt` defines.
 EdgeDefinition read_edge_file(const std::filesystem::path& file, const std::string& subckt);
 

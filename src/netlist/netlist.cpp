@@ -8,174 +8,31 @@
 #include "netlist/edge_params.h"
 #include "netlist/noise.h"
 #include "netlist/physical.h"
+#include "netlist/writer.h"
 
 namespace cllnsim::netlist {
-namespace {
-
-using io::format_number;
-using network::Role;
-
-// A nonzero vss rail's output conductance (Norton form, see write_sources): 1 mOhm, 1 nV of rail
-// per uA drawn. The current source is V times it (exact for volts with few digits; V / 1e-3 is
-// not).
-constexpr double kSupplySiemens = 1e3;
-
-// The network is simulated with KLU (simulator.solver "klu", or "auto" at its size; resolved
-// against the loaded library by protocol::resolve_solver before the netlist is generated).
-bool uses_klu(const config::Config& config, const network::Network& network) {
-  return config.simulator.solver_for(network.edges().size()) == config::Simulator::Solver::klu;
-}
-
-// With KLU, vss is no ideal source (write_sources).
-bool vss_without_source(const config::Config& config, const network::Network& network) {
-  return uses_klu(config, network);
-}
-
-// The node of the edges' vss port: ground itself when that rail is at 0 V without a source.
-std::string vss_node(const config::Config& config, const network::Network& network) {
-  return vss_without_source(config, network) && config.network.supply.vss == 0 ? "0" : "vss";
-}
-
-std::string lattice_node(const network::Network& network, int node, char copy) {
-  const network::Node& n = network.nodes().at(static_cast<std::size_t>(node));
-  if (n.role == Role::ground) return "0";
-  if (!n.graph_name.empty()) return std::string(1, copy) + "_" + n.graph_name;
-  return std::string(1, copy) + std::to_string(n.at.row) + "_" + std::to_string(n.at.col);
-}
-
-std::string pos_node(const network::Network& network, const config::NodeRef& at, char copy) {
-  return lattice_node(network, network.node_at(at).index, copy);
-}
-
-// PWL points, a few pairs per line, as '+' continuation lines: `count` points, point(k) the k-th
-// (time, value) pair.
-template <typename Point>
-void append_pwl(std::vector<std::string>& lines, const std::string& head, std::size_t count,
-                const Point& point) {
-  constexpr std::size_t kPairsPerLine = 6;
-  lines.push_back(head + " pwl(");
-  for (std::size_t i = 0; i < count; i += kPairsPerLine) {
-    std::string line = "+";
-    for (std::size_t k = i; k < std::min(i + kPairsPerLine, count); ++k) {
-      const auto [time, value] = point(k);
-      line += " " + format_number(time) + " " + format_number(value);
-    }
-    lines.push_back(line);
-  }
-  lines.push_back("+ )");
-}
-
-bool any_noise(const config::Noise& noise) {
-  return noise.input_v > 0 || noise.label_v > 0 || noise.edge_a > 0 || noise.learn_a > 0;
-}
-
-class Writer {
- public:
-  Writer(const config::Config& config, const network::Network& network,
-         const std::optional<Replay>& replay)
-      : config_(config),
-        network_(network),
-        replay_(replay),
-        draws_(draw_physical(config.physical, network.edges().size())) {}
-
-  Netlist result;
-
-  void comment(const std::string& text) { result.lines.push_back("* " + text); }
-  void section(const std::string& text) {
-    result.lines.push_back("");
-    comment("---- " + text + " ----");
-  }
-  void line(const std::string& text) { result.lines.push_back(text); }
-
-  // A voltage source from `node` to ground whose value is the driver's signal `signal`.
-  // A voltage source from `node` to `reference` (ground unless noise sits under it) whose value
-  // is the driver's signal `signal`.
-  void driven(const std::string& instance, const std::string& node, std::size_t signal,
-              const std::string& reference = "0") {
-    const std::string head = instance + " " + node + " " + reference;
-    if (replay_) {
-      const Waveform& wave = replay_->signals.at(signal);
-      append_pwl(result.lines, head, wave.times().size(), [&](std::size_t k) {
-        return std::pair{wave.times()[k], wave.values()[k]};
-      });
-    } else {
-      // EXTERNAL with no `dc` value: `dc 0 external` crashes libngspice 39 at `tran`.
-      line(head + " external");
-    }
-    result.driven_sources.push_back({instance, signal});
-  }
-
-  // A seeded noise source (netlist/noise.h) from `plus` to `minus`: EXTERNAL, its samples
-  // presented by the driver; in a replay, the same samples as PWL points up to the analysis' end.
-  void noise(const std::string& instance, const std::string& plus, const std::string& minus,
-             double rms) {
-    const NoiseSource source{instance, rms};
-    const std::string head = instance + " " + plus + " " + minus;
-    if (replay_) {
-      const double step = config_.physical.noise.step_seconds;
-      const NoiseWaveform wave(config_.physical.seed, NoiseRealization::training, source, step);
-      const std::uint64_t last = noise_samples_to_cover(replay_end(), step);
-      append_pwl(result.lines, head, static_cast<std::size_t>(last + 1), [&](std::size_t k) {
-        return std::pair{noise_sample_time(k, step), wave.sample(k)};
-      });
-    } else {
-      line(head + " external");
-    }
-    result.noise_sources.push_back(source);
-  }
-
-  // For physical.noise: a noise voltage source `vnoise_<name>` from ground to a node
-  // `noise_<name>`, on which the driven sources of that signal then stand (the same noise for
-  // both copies of an input, as one noisy source drives both). Ground when `rms` is 0.
-  std::string noise_reference(const std::string& name, double rms) {
-    if (rms <= 0) return "0";
-    const std::string node = "noise_" + name;
-    noise("vnoise_" + name, node, "0", rms);
-    return node;
-  }
-
-  // The replay's .tran end: noise breakpoints can make the last time point miss `stop` by
-  // rounding, failing the measurements, so with noise the analysis runs one step longer.
-  double replay_end() const {
-    return any_noise(config_.physical.noise) ? replay_->stop + replay_->max_step : replay_->stop;
-  }
-
-  // Signals by position, as signal_names() orders them: names may coincide (an input may be
-  // called "learn").
-  std::size_t input_signal(std::size_t input) const { return input; }
-  std::size_t label_signal(std::size_t output) const {
-    return config_.network.inputs.size() + output;
-  }
-  std::size_t learn_signal() const {
-    return config_.network.inputs.size() + config_.network.outputs.size();
-  }
-  std::size_t polarity_signal() const { return learn_signal() + 1; }
-  // With training.desync, edge `edge`'s own learn line (after polarity).
-  std::size_t edge_learn_signal(int edge) const {
-    return polarity_signal() + 1 + static_cast<std::size_t>(edge);
-  }
-  // The learn node an edge's instance connects to: the global line, or with training.desync
-  // its own.
-  std::string learn_node(int edge) const {
-    return config_.training.per_edge_learn() ? "learn_" + std::to_string(edge) : "learn";
-  }
-
-  const config::Config& config_;
-  const network::Network& network_;
-  const std::optional<Replay>& replay_;
-  const PhysicalDraws draws_;
-};
+namespace detail {
 
 void write_header(Writer& w) {
   const auto& c = w.config_;
   const auto& n = w.network_;
-  w.line("* cllnsim twin network: run '" + c.name + "', seed " + std::to_string(c.seed));
-  w.comment(n.description() + ", " + std::to_string(n.edges().size()) + " twin edges.");
-  w.comment(n.is_lattice()
-                ? "Node fR_C is lattice site (R, C) in the free copy, cR_C in the clamped copy;"
-                : "Node f_NAME is graph node NAME in the free copy, c_NAME in the clamped copy;");
-  w.comment("gE is the shared gate of edge E; 'learn' enables learning (vss holds, vdd learns)" +
-            std::string(c.training.per_edge_learn() ? ", 'learn_E' edge E's own." : "."));
+  if (w.twin()) {
+    w.line("* cllnsim twin network: run '" + c.name + "', seed " + std::to_string(c.seed));
+    w.comment(n.description() + ", " + std::to_string(n.edges().size()) + " twin edges.");
+    w.comment(n.is_lattice()
+                  ? "Node fR_C is lattice site (R, C) in the free copy, cR_C in the clamped copy;"
+                  : "Node f_NAME is graph node NAME in the free copy, c_NAME in the clamped copy;");
+    w.comment("gE is the shared gate of edge E; 'learn' enables learning (vss holds, vdd learns)" +
+              std::string(c.training.per_edge_learn() ? ", 'learn_E' edge E's own." : "."));
+  } else {
+    w.line("* cllnsim frequency-propagation network: run '" + c.name + "', seed " +
+           std::to_string(c.seed));
+    w.comment(n.description() + ", " + std::to_string(n.edges().size()) + " edges, one network.");
+    w.comment(n.is_lattice() ? "Node fR_C is lattice site (R, C);"
+                             : "Node f_NAME is graph node NAME;");
+    w.comment("gE is the gate of edge E; 'learn' enables learning (vss holds, vdd learns) and the");
+    w.comment("error current; 'ref' is the reference sine at training.freqprop.frequency_hz.");
+  }
   if (uses_klu(c, n)) {
     w.comment(std::string("simulator.solver ") + config::solver_name(c.simulator.solver) +
               ": klu (a libngspice without KLU ignores this line)");
@@ -240,10 +97,15 @@ void write_sources(Writer& w) {
     w.section("learning enable, presented by the driver");
     w.driven("vlearn", "learn", w.learn_signal());
   }
-  w.comment("learning polarity: vss normal, vdd reversed (training.nudge symmetric flips it, and");
-  w.comment("with it the nudge, halfway through each learning window; otherwise it stays at vss)");
-  w.driven("vpolarity", "polarity", w.polarity_signal());
-  w.section("inputs, presented by the driver to both copies");
+  if (w.twin()) {
+    w.comment(
+        "learning polarity: vss normal, vdd reversed (training.nudge symmetric flips it, and");
+    w.comment(
+        "with it the nudge, halfway through each learning window; otherwise it stays at vss)");
+    w.driven("vpolarity", "polarity", w.polarity_signal());
+  }
+  w.section(w.twin() ? "inputs, presented by the driver to both copies"
+                     : "inputs, presented by the driver");
   for (std::size_t i = 0; i < c.network.inputs.size(); ++i) {
     const auto& input = c.network.inputs[i];
     const std::size_t signal = w.input_signal(i);
@@ -251,21 +113,25 @@ void write_sources(Writer& w) {
     const std::string name = "in_" + input.name;
     const std::string free_reference =
         w.noise_reference(noise.input_shared ? name : name + "_f", noise.input_v);
+    w.driven("vin_" + input.name + "_f", pos_node(n, input.at, 'f'), signal, free_reference);
+    if (!w.twin()) continue;
     const std::string clamped_reference =
         noise.input_shared ? free_reference : w.noise_reference(name + "_c", noise.input_v);
-    w.driven("vin_" + input.name + "_f", pos_node(n, input.at, 'f'), signal, free_reference);
     w.driven("vin_" + input.name + "_c", pos_node(n, input.at, 'c'), signal, clamped_reference);
   }
   if (!c.network.rails.empty()) {
-    w.section("fixed rails, both copies");
+    w.section(w.twin() ? "fixed rails, both copies" : "fixed rails");
     for (const auto& rail : c.network.rails) {
       const std::string volts = format_number(rail.volts);
-      w.line("vrail_" + rail.name + "_f " + pos_node(n, rail.at, 'f') + " 0 " + volts);
-      w.line("vrail_" + rail.name + "_c " + pos_node(n, rail.at, 'c') + " 0 " + volts);
+      for (char copy : w.copies()) {
+        w.line("vrail_" + rail.name + "_" + copy + " " + pos_node(n, rail.at, copy) + " 0 " +
+               volts);
+      }
     }
   }
   if (!c.network.ground.empty()) {
-    w.section("grounded lattice sites are node 0 in both copies");
+    w.section(w.twin() ? "grounded lattice sites are node 0 in both copies"
+                       : "grounded lattice sites are node 0");
   }
 }
 
@@ -284,13 +150,7 @@ void write_clamp_stage(Writer& w) {
     sign = " * (1 - 2 * (V(polarity) - " + format_number(supply.vss) + ") / " +
            format_number(supply.vdd - supply.vss) + ")";
   }
-  // The error the stage amplifies: L - O_F, or with a dead zone m its soft hinge
-  // e - m tanh(e / m) (about e^3 / 3m^2 inside the zone, e -/+ m beyond it).
-  const auto shaped = [&](const std::string& error) {
-    if (deadzone == 0) return error;
-    const std::string m = format_number(deadzone);
-    return "(" + error + " - " + m + " * tanh(" + error + " / " + m + "))";
-  };
+  const auto shaped = [&](const std::string& error) { return shaped_error(c, error); };
   w.section("clamping stage: O_C = O_F " + std::string(symmetric ? "+/-" : "+") + " eta " +
             (deadzone > 0 ? "h(L - O_F), h(e) = e - m tanh(e/m), m = " + format_number(deadzone)
                           : std::string("(L - O_F)")) +
@@ -298,9 +158,7 @@ void write_clamp_stage(Writer& w) {
             (symmetric ? " (- while polarity is at vdd)" : ""));
   for (std::size_t k = 0; k < c.network.outputs.size(); ++k) {
     const auto& output = c.network.outputs[k];
-    const std::string label = "label_" + output.name;
-    w.driven("vlabel_" + output.name, label, w.label_signal(k),
-             w.noise_reference(label, c.physical.noise.label_v));
+    const std::string label = w.label_source(k);
     const std::string plus_f = pos_node(n, output.plus, 'f');
     const std::string plus_c = pos_node(n, output.plus, 'c');
     if (!output.minus) {
@@ -320,11 +178,7 @@ void write_clamp_stage(Writer& w) {
   }
 }
 
-// The edge instances, with the physical knobs that change them: per-device model cards
-// (mismatch), a wire resistor in series (wire_ohms), a learning offset parameter, damage.
-void write_edges(Writer& w, const EdgeDefinition& edge) {
-  const auto& c = w.config_;
-  const auto& n = w.network_;
+void write_edge_definition(Writer& w, const EdgeDefinition& edge) {
   const PhysicalDraws& draws = w.draws_;
   w.section("edge subcircuit from " + edge.file.string());
   for (const auto& text : edge.lines) w.line(text);
@@ -332,7 +186,7 @@ void write_edges(Writer& w, const EdgeDefinition& edge) {
     w.section(
         "device mismatch: each edge's own copy of the subcircuit, one model card per "
         "transistor (vth shifted, gain scaled)");
-    for (const auto& e : n.edges()) {
+    for (const auto& e : w.network_.edges()) {
       const auto index = static_cast<std::size_t>(e.index);
       for (const auto& text :
            mismatched_edge(edge, e.index, draws.free_device[index], draws.clamped_device[index])) {
@@ -340,43 +194,57 @@ void write_edges(Writer& w, const EdgeDefinition& edge) {
       }
     }
   }
-  w.section(std::string("twin edges: fa fb ca cb g learn vdd vss") +
-            (edge.has_polarity ? " polarity" : ""));
+}
+
+std::pair<std::string, std::string> edge_terminals(Writer& w, const network::Edge& e, char copy) {
+  const auto& c = w.config_;
+  const auto index = static_cast<std::size_t>(e.index);
+  const std::string id = std::to_string(e.index);
+  const std::string suffix = std::string("_") + copy;
+  std::string a = lattice_node(w.network_, e.a, copy), b = lattice_node(w.network_, e.b, copy);
+  if (w.draws_.damaged[index] && c.physical.damage.mode == config::Damage::Mode::open) {
+    // Cut: both terminals on the a end, so no current can pass from a to b.
+    b = a;
+  } else if (w.draws_.damaged[index]) {
+    w.line("rshort_" + id + suffix + " " + a + " " + b + " " +
+           format_number(c.physical.damage.short_ohms));
+  } else if (c.physical.wire_ohms > 0) {
+    w.line("rwire_" + id + suffix + " " + a + " w" + id + suffix + " " +
+           format_number(c.physical.wire_ohms));
+    a = "w" + id + suffix;
+  }
+  return {a, b};
+}
+
+std::string instance_params(const Writer& w, const network::Edge& e) {
+  const auto& c = w.config_;
   std::string params;
   for (const auto& [name, value] : edge_instance_params(c)) {
     params += " " + name + "=" + format_number(value);
   }
-  const double wire = c.physical.wire_ohms;
-  const bool open = c.physical.damage.mode == config::Damage::Mode::open;
+  if (!w.draws_.learning_offset.empty()) {
+    params += " " + c.physical.learning_offset.param + "=" +
+              format_number(w.draws_.learning_offset[static_cast<std::size_t>(e.index)]);
+  }
+  return params;
+}
+
+// The edge instances, with the physical knobs that change them: per-device model cards
+// (mismatch), a wire resistor in series (wire_ohms), a learning offset parameter, damage.
+void write_edges(Writer& w, const EdgeDefinition& edge) {
+  const auto& c = w.config_;
+  const auto& n = w.network_;
+  write_edge_definition(w, edge);
+  w.section(std::string("twin edges: fa fb ca cb g learn vdd vss") +
+            (edge.has_polarity ? " polarity" : ""));
   for (const auto& e : n.edges()) {
-    const auto index = static_cast<std::size_t>(e.index);
-    const std::string id = std::to_string(e.index);
-    std::string fa = lattice_node(n, e.a, 'f'), fb = lattice_node(n, e.b, 'f');
-    std::string ca = lattice_node(n, e.a, 'c'), cb = lattice_node(n, e.b, 'c');
-    if (draws.damaged[index] && open) {
-      // Cut: both terminals on the a end, so no current can pass from a to b.
-      fb = fa;
-      cb = ca;
-    } else if (draws.damaged[index]) {
-      const std::string ohms = format_number(c.physical.damage.short_ohms);
-      w.line("rshort_" + id + "_f " + fa + " " + fb + " " + ohms);
-      w.line("rshort_" + id + "_c " + ca + " " + cb + " " + ohms);
-    } else if (wire > 0) {
-      w.line("rwire_" + id + "_f " + fa + " w" + id + "_f " + format_number(wire));
-      w.line("rwire_" + id + "_c " + ca + " w" + id + "_c " + format_number(wire));
-      fa = "w" + id + "_f";
-      ca = "w" + id + "_c";
-    }
+    const auto [fa, fb] = edge_terminals(w, e, 'f');
+    const auto [ca, cb] = edge_terminals(w, e, 'c');
     const std::string subckt =
-        draws.free_device.empty() ? edge.subckt : mismatched_subckt(edge, e.index);
-    std::string instance_params = params;
-    if (!draws.learning_offset.empty()) {
-      instance_params += " " + c.physical.learning_offset.param + "=" +
-                         format_number(draws.learning_offset[index]);
-    }
+        w.draws_.free_device.empty() ? edge.subckt : mismatched_subckt(edge, e.index);
     w.line(edge_instance(e.index) + " " + fa + " " + fb + " " + ca + " " + cb + " " +
            gate_node(e.index) + " " + w.learn_node(e.index) + " vdd " + vss_node(c, n) + " " +
-           (edge.has_polarity ? "polarity " : "") + subckt + instance_params);
+           (edge.has_polarity ? "polarity " : "") + subckt + instance_params(w, e));
   }
 }
 
@@ -388,10 +256,11 @@ void write_physical_elements(Writer& w) {
     return node.role != Role::input && node.role != Role::rail && node.role != Role::ground;
   };
   if (p.node_capacitance_f > 0) {
-    w.section("parasitic capacitance from every lattice node to ground, both copies");
+    w.section(std::string("parasitic capacitance from every lattice node to ground") +
+              (w.twin() ? ", both copies" : ""));
     for (const auto& node : n.nodes()) {
       if (node.role == Role::ground) continue;
-      for (char copy : {'f', 'c'}) {
+      for (char copy : w.copies()) {
         const std::string name = lattice_node(n, node.index, copy);
         w.line("cnode_" + name + " " + name + " 0 " + format_number(p.node_capacitance_f));
       }
@@ -411,9 +280,10 @@ void write_physical_elements(Writer& w) {
     }
   }
   if (p.noise.edge_a > 0) {
-    w.section("seeded noise current across every edge, each copy independent");
+    w.section(std::string("seeded noise current across every edge") +
+              (w.twin() ? ", each copy independent" : ""));
     for (const auto& e : n.edges()) {
-      for (char copy : {'f', 'c'}) {
+      for (char copy : w.copies()) {
         w.noise("inoise_" + std::to_string(e.index) + "_" + copy, lattice_node(n, e.a, copy),
                 lattice_node(n, e.b, copy), p.noise.edge_a);
       }
@@ -448,7 +318,7 @@ void write_node_leaks(Writer& w) {
     if (driven) continue;
     const std::string f = lattice_node(n, node.index, 'f');
     w.line("rleak_" + f + " " + f + " 0 " + ohms);
-    if (node.role == Role::hidden) {
+    if (node.role == Role::hidden && w.twin()) {
       const std::string cl = lattice_node(n, node.index, 'c');
       w.line("rleak_" + cl + " " + cl + " 0 " + ohms);
     }
@@ -483,7 +353,16 @@ void write_replay_analysis(Writer& w, const Replay& replay) {
   }
 }
 
-}  // namespace
+std::string shaped_error(const config::Config& config, const std::string& error) {
+  const double deadzone = config.training.nudge_deadzone_v;
+  if (deadzone == 0) return error;
+  const std::string m = format_number(deadzone);
+  return "(" + error + " - " + m + " * tanh(" + error + " / " + m + "))";
+}
+
+}  // namespace detail
+
+using detail::lattice_node;
 
 std::string free_node(const network::Network& network, int node) {
   return lattice_node(network, node, 'f');
@@ -528,11 +407,17 @@ std::vector<std::string> external_sources(const Netlist& netlist) {
 Netlist generate(const config::Config& config, const network::Network& network,
                  const EdgeDefinition& edge, const std::vector<double>& initial_gates,
                  const std::optional<Replay>& replay) {
+  using namespace detail;
   Writer writer(config, network, replay);
   write_header(writer);
   write_sources(writer);
-  write_clamp_stage(writer);
-  write_edges(writer, edge);
+  if (writer.twin()) {
+    write_clamp_stage(writer);
+    write_edges(writer, edge);
+  } else {
+    write_feedback_stage(writer);
+    write_freqprop_edges(writer, edge);
+  }
   write_node_leaks(writer);
   write_physical_elements(writer);
   write_initial_gates(writer, initial_gates);

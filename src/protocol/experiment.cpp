@@ -8,16 +8,47 @@
 namespace cllnsim::protocol {
 namespace {
 
-// The symmetric nudge reverses each edge's learning halfway through its window: the edge must
-// have the polarity port to be told.
+// The symmetric nudge reverses each twin edge's learning halfway through its window: the edge
+// must have the polarity port to be told. (Under frequency propagation it reverses the reference
+// instead, which every edge reads through its `ref` port.)
 void check_nudge_support(const config::Config& config, const netlist::EdgeDefinition& edge) {
-  if (config.training.nudge != config::Training::Nudge::symmetric || edge.has_polarity) return;
+  if (config.training.nudge != config::Training::Nudge::symmetric || edge.has_polarity ||
+      edge.interface == netlist::EdgeInterface::frequency_propagation) {
+    return;
+  }
   throw input_error(config.source_file.string() +
                     ": at training.nudge: \"symmetric\" needs an edge with a learning-polarity "
                     "port, but the subcircuit '" +
                     edge.subckt + "' in " + edge.file.string() +
                     " has none (expected a ninth port '" + netlist::kPolarityPort +
                     "' after vss; or use \"one_sided\")");
+}
+
+// The protocol decides the circuit the edge sits in: the twin network (coupled learning, EP) or
+// one network with a reference sine (frequency propagation); the edge's ports must be that one's.
+void check_protocol_support(const config::Config& config, const netlist::EdgeDefinition& edge) {
+  const bool freqprop =
+      config.training.protocol == config::Training::Protocol::frequency_propagation;
+  const bool freqprop_edge = edge.interface == netlist::EdgeInterface::frequency_propagation;
+  if (freqprop == freqprop_edge) return;
+  const auto ports = [](const std::vector<std::string>& names) {
+    std::string text;
+    for (const auto& name : names) text += (text.empty() ? "" : " ") + name;
+    return text;
+  };
+  throw input_error(config.source_file.string() + ": at training.protocol: " +
+                    (freqprop
+                         ? "\"frequency_propagation\" needs an edge with the ports '" +
+                               ports(netlist::kFreqpropEdgePorts) + "', but the subcircuit '" +
+                               edge.subckt + "' in " + edge.file.string() +
+                               " (network.edge) is a twin edge ('" + ports(netlist::kEdgePorts) +
+                               "'); use e.g. netlists/edges/freqprop_nmos.sub, subckt freqprop_nmos"
+                         : "the twin-network protocols need an edge with the ports '" +
+                               ports(netlist::kEdgePorts) + "', but the subcircuit '" +
+                               edge.subckt + "' in " + edge.file.string() +
+                               " (network.edge) is a frequency-propagation edge ('" +
+                               ports(netlist::kFreqpropEdgePorts) +
+                               "'); use training.protocol \"frequency_propagation\" with it"));
 }
 
 }  // namespace
@@ -33,6 +64,7 @@ Experiment prepare(config::Config config) {
       netlist::read_edge_file(config.network.edge.file, config.network.edge.subckt);
   netlist::check_edge_params(edge, config.network.edge.params,
                              config.source_file.string() + ": at network.edge.params");
+  check_protocol_support(config, edge);
   netlist::check_physical_support(config, edge);
   check_nudge_support(config, edge);
   tasks::Dataset data = tasks::make_dataset(config);

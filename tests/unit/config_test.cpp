@@ -560,6 +560,52 @@ TEST_F(ConfigErrorTest, EquilibriumPropagationNeedsItsGainInTheEdgeParams) {
   EXPECT_EQ(config.training.ep_gain_param, "gl");
 }
 
+// Frequency propagation (README "Frequency propagation"): its keys, and the settings that the
+// reference sine or the single network rule out, each refused at its own JSON path.
+TEST_F(ConfigErrorTest, FrequencyPropagationReadsItsKeys) {
+  json document = minimal();
+  document["training"] = {
+      {"protocol", "frequency_propagation"},
+      {"freqprop", {{"frequency_hz", 5e5}, {"feedback_siemens", 3e-4}, {"lowpass_seconds", 2e-6}}},
+      {"ramp_seconds", 4e-6}};
+  document["simulator"] = {{"max_step", 1.25e-7}};
+  const Config config = load_text(document.dump());
+  EXPECT_EQ(config.training.protocol, Training::Protocol::frequency_propagation);
+  EXPECT_EQ(config.training.freqprop.frequency_hz, 5e5);
+  EXPECT_EQ(config.training.freqprop.feedback_siemens, 3e-4);
+  EXPECT_EQ(config.training.freqprop.lowpass_seconds, 2e-6);
+  EXPECT_EQ(config.resolved["training"]["freqprop"]["frequency_hz"], 5e5);
+}
+
+TEST_F(ConfigErrorTest, FrequencyPropagationRefusesWhatItCannotRun) {
+  const auto freqprop = [&] {
+    json document = minimal();
+    document["training"] = {{"protocol", "frequency_propagation"}, {"ramp_seconds", 1e-6}};
+    document["simulator"] = {{"max_step", 6.25e-8}};
+    return document;
+  };
+  EXPECT_NO_THROW(load_text(freqprop().dump()));
+  json document = freqprop();
+  document["training"]["freqprop"] = {{"frequency_hz", 0}};
+  EXPECT_TRUE(ContainsAll(error_of(document), {"config.json", "at training.freqprop.frequency_hz",
+                                               "found an integer 0", "expected a number > 0"}));
+  document = freqprop();
+  document["training"]["freqprop"] = {{"frequency_hz", 2e6}};
+  EXPECT_TRUE(ContainsAll(error_of(document),
+                          {"at simulator.max_step", "found 6.25e-08", "expected at most 3.125e-08",
+                           "training.freqprop.frequency_hz (2e+06 Hz)"}));
+  document = freqprop();
+  document["training"]["ramp_seconds"] = 1.5e-6;
+  EXPECT_TRUE(ContainsAll(error_of(document), {"at training.ramp_seconds", "1.5 periods",
+                                               "a whole number (>= 1) of periods"}));
+  document = freqprop();
+  document["training"]["desync"] = {{"fraction", 0.5}};
+  EXPECT_TRUE(ContainsAll(error_of(document), {"at training.desync.fraction", "found 0.5"}));
+  document = freqprop();
+  document["physical"] = {{"mismatch", {{"vth_sigma_v", 0.01}}}};
+  EXPECT_TRUE(ContainsAll(error_of(document), {"at physical.mismatch", "twins' transistors"}));
+}
+
 TEST_F(ConfigErrorTest, GradientCheckEpochsMustBeWithinTheRun) {
   json document = minimal();
   document["training"] = {{"epochs", 20}};

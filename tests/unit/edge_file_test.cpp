@@ -186,6 +186,28 @@ TEST_F(EdgeFileTest, ANinthPortWithAnotherNameIsRejectedAtItsLine) {
                    {file.string() + ":2", "vss sign'", "optionally followed by 'polarity'"});
 }
 
+// The second interface: a frequency-propagation edge (no clamped side, a reference port).
+TEST_F(EdgeFileTest, TheFrequencyPropagationPortsAreTheSecondInterface) {
+  const fs::path file = Write("fp.sub", std::string(kModel) +
+                                            ".subckt edge fa fb g learn vdd vss ref\n"
+                                            "Mfree fa g fb 0 nch\nCg g vss 1n\n.ends\n");
+  const EdgeDefinition edge = read_edge_file(file, "edge");
+  EXPECT_EQ(edge.interface, EdgeInterface::frequency_propagation);
+  EXPECT_EQ(edge.free_transistor, "mfree");
+  EXPECT_EQ(read_edge_file(kShippedEdge, "cl_nmos_rule").interface, EdgeInterface::twin);
+  const EdgeDefinition shipped = read_edge_file(
+      fs::path(CLLNSIM_SOURCE_DIR) / "netlists/edges/freqprop_nmos.sub", "freqprop_nmos");
+  EXPECT_EQ(shipped.interface, EdgeInterface::frequency_propagation);
+  EXPECT_EQ(shipped.free_transistor, "mfree");
+  // Its ports in another order are neither interface; the error names both.
+  const fs::path swapped = Write("swapped.sub", std::string(kModel) +
+                                                    ".subckt edge fa fb g learn vdd ref vss\n"
+                                                    "Mfree fa g fb 0 nch\n.ends\n");
+  ExpectInputError(swapped, "edge",
+                   {swapped.string() + ":2", "fa fb g learn vdd ref vss'",
+                    "'fa fb g learn vdd vss ref' (the frequency-propagation interface)"});
+}
+
 TEST_F(EdgeFileTest, SwappedPortsAreRejectedAtTheirLine) {
   const fs::path file =
       Write("edge.sub", std::string(kModel) + ".subckt edge fb fa ca cb g learn vdd vss\n" +

@@ -596,5 +596,45 @@ TEST(NetlistText, EquilibriumPropagationDividesTheLearningGainByEta) {
   EXPECT_NE(ep.Line("xe0").find(" cg=4e-09"), std::string::npos) << ep.Line("xe0");
 }
 
+// Frequency propagation: one network (no clamped copy, no clamp stage, no polarity line), the
+// reference cosine, the output's RC low pass and the error current from minus to plus, gated by
+// learn, and edges on the seven-port interface.
+TEST(NetlistText, FrequencyPropagationWritesOneNetworkWithAReferenceAndAnErrorCurrent) {
+  std::string json = kDifferential;
+  const std::string edge = R"("file": "../netlists/edges/nmos_rule.sub", "subckt": "cl_nmos_rule")";
+  json.replace(json.find(edge), edge.size(),
+               R"("file": "../netlists/edges/freqprop_nmos.sub", "subckt": "freqprop_nmos")");
+  const std::string training = R"("training": {"eta": 0.5})";
+  json.replace(json.find(training), training.size(),
+               R"("training": {"protocol": "frequency_propagation", "ramp_seconds": 2e-6,
+                  "freqprop": {"frequency_hz": 5e5, "feedback_siemens": 2e-4,
+                               "lowpass_seconds": 3e-6}},
+                  "simulator": {"max_step": 1e-7})");
+  const std::string options = R"(,
+  "simulator": {"options": {"reltol": 1e-4}})";
+  json.replace(json.find(options), options.size(), "");
+  const Generated g = Generate(json.c_str());
+  EXPECT_EQ(g.edge.interface, EdgeInterface::frequency_propagation);
+  for (const std::string& line : g.netlist.lines) {
+    EXPECT_EQ(line.find(" c1_2"), std::string::npos) << "no clamped copy: " << line;
+  }
+  EXPECT_FALSE(g.HasLineStarting("bclamp_out_p"));
+  EXPECT_FALSE(g.HasLineStarting("vpolarity"));
+  EXPECT_FALSE(g.HasLineStarting("vin_x1_c"));
+  EXPECT_EQ(g.Line("vin_x1_f"), "vin_x1_f f0_0 0 external");
+  EXPECT_EQ(g.Line("vref"), "vref ref vss sin(0 1 5e+05 0 0 90)");
+  EXPECT_EQ(g.Line("bsense_out"), "bsense_out sense_out 0 V = V(f0_2) - V(f2_0)");
+  EXPECT_EQ(g.Line("rlowpass_out"), "rlowpass_out sense_out lowpass_out 1000");
+  EXPECT_EQ(Words(g.Line("clowpass_out")).at(3), "3e-09");
+  EXPECT_EQ(g.Line("bfeedback_out"),
+            "bfeedback_out f2_0 f0_2 I = 2e-04 * (V(label_out) - V(lowpass_out)) * V(ref,vss) * "
+            "V(learn,vss) / V(vdd,vss)");
+  EXPECT_EQ(g.Line("xe0"), "xe0 f0_0 f0_1 g0 learn vdd vss ref freqprop_nmos cg=4e-09 gl=0.002");
+  EXPECT_EQ(g.CountStarting("xe"), 32);
+  // Hidden nodes have one leak each (the twin network's clamped ones are gone).
+  EXPECT_FALSE(g.HasLineStarting("rleak_c1_2"));
+  EXPECT_TRUE(g.HasLineStarting("rleak_f1_2"));
+}
+
 }  // namespace
 }  // namespace cllnsim::netlist
