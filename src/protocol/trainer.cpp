@@ -11,6 +11,7 @@
 
 #include "core/error.h"
 #include "core/notice.h"
+#include "protocol/plausibility.h"
 #include "protocol/schedule.h"
 
 namespace cllnsim::protocol {
@@ -390,6 +391,10 @@ RunState simulate_segment(const config::Config& config, const network::Network& 
   run.complete();
   RunState end = run.end_state(start, stats.time_points);
   finished = std::move(run.finished());
+  const config::Supply& supply = config.network.supply;
+  for (const FinishedEpoch& epoch : finished) {
+    require_plausible(epoch.record.epoch, epoch.gates, epoch.train_outputs, supply.vss, supply.vdd);
+  }
   return end;
 }
 
