@@ -18,12 +18,6 @@ namespace {
 
 using io::format_number;
 
-std::string joined(const std::vector<std::string>& words) {
-  std::string text;
-  for (const auto& word : words) text += (text.empty() ? "" : " ") + word;
-  return text;
-}
-
 // One stream per knob, so that turning one knob on leaves the others' draws unchanged.
 class Stream {
  public:

@@ -23,4 +23,11 @@ inline std::vector<std::string> split_words(const std::string& line) {
   return words;
 }
 
+// The inverse of split_words: the words joined by single spaces.
+inline std::string joined(const std::vector<std::string>& words) {
+  std::string text;
+  for (const auto& word : words) text += (text.empty() ? "" : " ") + word;
+  return text;
+}
+
 }  // namespace cllnsim::netlist

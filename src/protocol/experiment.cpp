@@ -3,6 +3,8 @@
 #include "core/error.h"
 #include "core/notice.h"
 #include "netlist/physical.h"
+#include "netlist/spice_words.h"
+#include "netlist/spice_words.h"
 #include "network/build.h"
 
 namespace cllnsim::protocol {
@@ -31,24 +33,19 @@ void check_protocol_support(const config::Config& config, const netlist::EdgeDef
       config.training.protocol == config::Training::Protocol::frequency_propagation;
   const bool freqprop_edge = edge.interface == netlist::EdgeInterface::frequency_propagation;
   if (freqprop == freqprop_edge) return;
-  const auto ports = [](const std::vector<std::string>& names) {
-    std::string text;
-    for (const auto& name : names) text += (text.empty() ? "" : " ") + name;
-    return text;
-  };
-  throw input_error(config.source_file.string() + ": at training.protocol: " +
-                    (freqprop
-                         ? "\"frequency_propagation\" needs an edge with the ports '" +
-                               ports(netlist::kFreqpropEdgePorts) + "', but the subcircuit '" +
-                               edge.subckt + "' in " + edge.file.string() +
-                               " (network.edge) is a twin edge ('" + ports(netlist::kEdgePorts) +
-                               "'); use e.g. netlists/edges/freqprop_nmos.sub, subckt freqprop_nmos"
-                         : "the twin-network protocols need an edge with the ports '" +
-                               ports(netlist::kEdgePorts) + "', but the subcircuit '" +
-                               edge.subckt + "' in " + edge.file.string() +
-                               " (network.edge) is a frequency-propagation edge ('" +
-                               ports(netlist::kFreqpropEdgePorts) +
-                               "'); use training.protocol \"frequency_propagation\" with it"));
+  throw input_error(
+      config.source_file.string() + ": at training.protocol: " +
+      (freqprop ? "\"frequency_propagation\" needs an edge with the ports '" +
+                      netlist::joined(netlist::kFreqpropEdgePorts) + "', but the subcircuit '" +
+                      edge.subckt + "' in " + edge.file.string() +
+                      " (network.edge) is a twin edge ('" + netlist::joined(netlist::kEdgePorts) +
+                      "'); use e.g. netlists/edges/freqprop_nmos.sub, subckt freqprop_nmos"
+                : "the twin-network protocols need an edge with the ports '" +
+                      netlist::joined(netlist::kEdgePorts) + "', but the subcircuit '" +
+                      edge.subckt + "' in " + edge.file.string() +
+                      " (network.edge) is a frequency-propagation edge ('" +
+                      netlist::joined(netlist::kFreqpropEdgePorts) +
+                      "'); use training.protocol \"frequency_propagation\" with it"));
 }
 
 }  // namespace
