@@ -4,7 +4,6 @@
 #include "core/notice.h"
 #include "netlist/physical.h"
 #include "netlist/spice_words.h"
-#include "netlist/spice_words.h"
 #include "network/build.h"
 
 namespace cllnsim::protocol {
