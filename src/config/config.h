@@ -163,8 +163,15 @@ struct Training {
   std::string ep_gain_param = "gl";
   struct FreqProp {
     double frequency_hz = 1e6;  // f2: the reference and the error current
-    // The error current's amplitude per volt of error, I = feedback_siemens (L - O_lp) cos(w t)
-    // (a transconductance: the nudge's strength, EP's beta times a conductance).
+    // How the controller drives the error at f2. current: I = feedback_siemens (L - O_lp) cos(w t)
+    // (EP's weak current nudge; the output's AC is that current times the network's impedance
+    // there). voltage: the output's AC is held at eta (L - O_lp) cos(w t) by a transconductance
+    // feedback_siemens on its deviation (an AC clamp, the small-nudge limit of the clamp stage of
+    // coupled learning, whatever the impedance at the output).
+    enum class ErrorDrive { current, voltage };
+    ErrorDrive error_drive = ErrorDrive::current;
+    // current: the error current's amplitude per volt of error (the nudge's strength, EP's beta
+    // times a conductance); voltage: the clamp's transconductance.
     double feedback_siemens = 1e-4;
     // Time constant of the RC low pass through which the error amplifier reads the output.
     double lowpass_seconds = 1e-6;

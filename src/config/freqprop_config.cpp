@@ -3,6 +3,7 @@
 #include <cmath>
 #include <string>
 
+#include "config/shared_readers.h"
 #include "io/csv.h"
 
 namespace cllnsim::config {
@@ -10,6 +11,10 @@ namespace {
 
 // The sine must be resolved: at least this many time steps per period of the reference.
 constexpr double kStepsPerPeriod = 16.0;
+constexpr EnumNames<Training::FreqProp::ErrorDrive, 2> kErrorDriveNames{{
+    {"current", Training::FreqProp::ErrorDrive::current},
+    {"voltage", Training::FreqProp::ErrorDrive::voltage},
+}};
 // How close ramp_seconds * frequency_hz must come to a whole number (relative).
 constexpr double kWholePeriodTolerance = 1e-6;
 
@@ -23,9 +28,11 @@ JsonPath path_of(std::initializer_list<const char*> keys) {
 
 Training::FreqProp read_freqprop(const ValueReader& value) {
   const Training::FreqProp defaults;
-  const ObjectReader object = value.object({"frequency_hz", "feedback_siemens", "lowpass_seconds"});
+  const ObjectReader object =
+      value.object({"frequency_hz", "error_drive", "feedback_siemens", "lowpass_seconds"});
   Training::FreqProp freqprop;
   freqprop.frequency_hz = object.optional("frequency_hz", defaults.frequency_hz).number(kPositive);
+  freqprop.error_drive = read_choice(object, "error_drive", kErrorDriveNames, defaults.error_drive);
   freqprop.feedback_siemens =
       object.optional("feedback_siemens", defaults.feedback_siemens).number(kPositive);
   freqprop.lowpass_seconds =

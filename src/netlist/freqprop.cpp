@@ -56,10 +56,16 @@ void write_feedback_stage(Writer& w) {
            format_number(kLowpassOhms));
     w.line("clowpass_" + output.name + " " + lowpass + " 0 " +
            format_number(freqprop.lowpass_seconds / kLowpassOhms));
+    const std::string error = shaped_error(c, "(V(" + label + ") - V(" + lowpass + "))");
+    const std::string drive =
+        freqprop.error_drive == config::Training::FreqProp::ErrorDrive::current
+            ? error + " * " + ref
+            // The AC clamp: the output's f2 part (O - O_lp, the RC's high pass) is pulled toward
+            // eta * error * ref with the transconductance; it carries no DC in steady state.
+            : "(" + format_number(c.training.eta) + " * " + error + " * " + ref + " - (V(" + sense +
+                  ") - V(" + lowpass + ")))";
     w.line("bfeedback_" + output.name + " " + minus + " " + plus +
-           " I = " + format_number(freqprop.feedback_siemens) + " * " +
-           shaped_error(c, "(V(" + label + ") - V(" + lowpass + "))") + " * " + ref + " * " +
-           enable);
+           " I = " + format_number(freqprop.feedback_siemens) + " * " + drive + " * " + enable);
   }
 }
 

@@ -4,7 +4,9 @@
 // the tail of the edge's low pass) the gate moves by -gl/cg * D * A * (hold + ramp): the product of
 // the two frequency components, with its sign, in all four sign cases; with no AC it does not move,
 // whatever the DC drop or the squarer's offset; and with ramps that are not whole periods the DC
-// drop leaks into the gate (why the config asks for whole periods).
+// drop leaks into the gate (why the config asks for whole periods). The edge that reads gm
+// (freqprop_nmos_gm.sub) steps by gm/kn in place of D: as the drop edge in triode, by the
+// overdrive in saturation, not at all below threshold.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -29,13 +31,15 @@ constexpr double kStart = 2e-6;        // learn starts ramping here
 constexpr double kHold = 8 * kPeriod;  // learn held at vdd
 
 struct Bench {
-  double ramp = kPeriod;  // learn's rise and fall time
+  std::string subckt = "freqprop_nmos";  // in netlists/edges/<subckt>.sub
+  double ramp = kPeriod;                 // learn's rise and fall time
+  double gate = kGate;
   std::string params = " gl=" + format_number(kGl) + " cg=" + format_number(kCg);
 
   // The gate step over the learning window, for a drop D + A cos(2 pi f t).
   double gate_step(double dc, double ac) const {
     const auto edge = netlist::read_edge_file(
-        std::string(CLLNSIM_SOURCE_DIR) + "/netlists/edges/freqprop_nmos.sub", "freqprop_nmos");
+        std::string(CLLNSIM_SOURCE_DIR) + "/netlists/edges/" + subckt + ".sub", subckt);
     EXPECT_EQ(edge.interface, netlist::EdgeInterface::frequency_propagation);
     std::vector<std::string> lines{"frequency-propagation edge bench"};
     lines.insert(lines.end(), edge.lines.begin(), edge.lines.end());
@@ -49,8 +53,8 @@ struct Bench {
     const double up = kStart + ramp, down = up + kHold, off = down + ramp;
     lines.push_back("vlearn learn 0 pwl(0 0 " + format_number(kStart) + " 0 " + format_number(up) +
                     " 5 " + format_number(down) + " 5 " + format_number(off) + " 0)");
-    lines.push_back("xedge fa fb g learn vdd vss ref freqprop_nmos" + params);
-    lines.push_back(".ic v(g)=" + format_number(kGate));
+    lines.push_back("xedge fa fb g learn vdd vss ref " + subckt + params);
+    lines.push_back(".ic v(g)=" + format_number(gate));
 
     spice::Session session;
     session.load(lines);
@@ -60,10 +64,10 @@ struct Bench {
     // tlp) passes the window's step on within 1e-5 after 150 us.
     request.stop = off + 150e-6;
     request.observed = {"g"};
-    double gate = NAN;
-    request.on_point = [&](double, std::span<const double> v) { gate = v[0]; };
+    double final_gate = NAN;
+    request.on_point = [&](double, std::span<const double> v) { final_gate = v[0]; };
     session.run_transient(request);
-    return gate - kGate;
+    return final_gate - gate;
   }
 };
 
@@ -121,6 +125,50 @@ TEST(FreqpropEdgeNoAc, RampsOfAHalfPeriodLetTheDcDropLeakIn) {
   const double step = leaky.gate_step(0.3, 0.0);
   std::cout << "D 0.3 V, no AC, ramps of 1.5 periods: gate step " << step * 1e6 << " uV\n";
   EXPECT_GT(std::abs(step), 0.1 * reference);
+}
+
+// netlists/edges/freqprop_nmos_gm.sub reads the transistor's own dI/dVg (replicas at Vg +- dg)
+// in place of the drop D. Level 1 (the ALD1106 card, lambda 0.2, source at 0 V so no body
+// effect): gm = kn D (1 + lambda D) in triode and kn Vov (1 + lambda D) in saturation, 0 below
+// threshold (vto 0.72 V); kn is the edge's normalization, so the step is -gl/cg gm/kn A T.
+double gm_edge_step(double gate, double dc, double ac) {
+  Bench bench;
+  bench.subckt = "freqprop_nmos_gm";
+  bench.gate = gate;
+  bench.params += " vgmin=0.3";  // the soft bound stays below the cut-off case's gate
+  return bench.gate_step(dc, ac);
+}
+
+constexpr double kLambda = 0.2;
+constexpr double kVto = 0.72;
+
+TEST(FreqpropGmEdge, InTriodeItStepsAsTheDropEdge) {
+  const double step = gm_edge_step(kGate, 0.2, 0.02);
+  const double predicted = predicted_step(0.2, 0.02) * (1 + kLambda * 0.2);
+  std::cout << "gm edge, triode: " << step * 1e3 << " mV, predicted " << predicted * 1e3 << " mV\n";
+  EXPECT_NEAR(step, predicted, 0.02 * std::abs(predicted));
+}
+
+TEST(FreqpropGmEdge, InSaturationItStepsByTheOverdriveNotTheDrop) {
+  const double gate = 0.9, dc = 0.3;  // overdrive 0.18 V < drop 0.3 V
+  const double step = gm_edge_step(gate, dc, 0.02);
+  const double predicted = predicted_step(gate - kVto, 0.02) * (1 + kLambda * dc);
+  std::cout << "gm edge, saturation: " << step * 1e3 << " mV, predicted " << predicted * 1e3
+            << " mV (the drop edge: " << predicted_step(dc, 0.02) * 1e3 << " mV)\n";
+  EXPECT_NEAR(step, predicted, 0.04 * std::abs(predicted));
+}
+
+TEST(FreqpropGmEdge, BelowThresholdItHoldsWhereTheDropEdgeMoves) {
+  const double reference = std::abs(predicted_step(0.2, 0.02));
+  const double step = gm_edge_step(0.6, 0.2, 0.02);
+  Bench drop_edge;
+  drop_edge.gate = 0.6;
+  drop_edge.params += " vgmin=0.3";
+  const double drop_step = drop_edge.gate_step(0.2, 0.02);
+  std::cout << "gate 0.6 V (off): gm edge " << step * 1e6 << " uV, drop edge " << drop_step * 1e6
+            << " uV\n";
+  EXPECT_LT(std::abs(step), 0.01 * reference);
+  EXPECT_GT(std::abs(drop_step), 0.9 * reference);
 }
 
 }  // namespace

@@ -574,7 +574,15 @@ TEST_F(ConfigErrorTest, FrequencyPropagationReadsItsKeys) {
   EXPECT_EQ(config.training.freqprop.frequency_hz, 5e5);
   EXPECT_EQ(config.training.freqprop.feedback_siemens, 3e-4);
   EXPECT_EQ(config.training.freqprop.lowpass_seconds, 2e-6);
+  EXPECT_EQ(config.training.freqprop.error_drive, Training::FreqProp::ErrorDrive::current);
   EXPECT_EQ(config.resolved["training"]["freqprop"]["frequency_hz"], 5e5);
+  document["training"]["freqprop"]["error_drive"] = "voltage";
+  EXPECT_EQ(load_text(document.dump()).training.freqprop.error_drive,
+            Training::FreqProp::ErrorDrive::voltage);
+  document["training"]["freqprop"]["error_drive"] = "charge";
+  EXPECT_TRUE(
+      ContainsAll(error_of(document), {"at training.freqprop.error_drive",
+                                       "found a string \"charge\"", "\"current\"", "\"voltage\""}));
 }
 
 TEST_F(ConfigErrorTest, FrequencyPropagationRefusesWhatItCannotRun) {

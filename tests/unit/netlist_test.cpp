@@ -630,6 +630,17 @@ TEST(NetlistText, FrequencyPropagationWritesOneNetworkWithAReferenceAndAnErrorCu
             "bfeedback_out f2_0 f0_2 I = 2e-04 * (V(label_out) - V(lowpass_out)) * V(ref,vss) * "
             "V(learn,vss) / V(vdd,vss)");
   EXPECT_EQ(g.Line("xe0"), "xe0 f0_0 f0_1 g0 learn vdd vss ref freqprop_nmos cg=4e-09 gl=0.002");
+  // training.freqprop.error_drive "voltage": the same node pair, an AC clamp of the output's f2
+  // part (sense minus its low pass) to eta times the error, with feedback_siemens as its gain.
+  std::string voltage = json;
+  const std::string drive = R"("feedback_siemens": 2e-4,)";
+  voltage.replace(voltage.find(drive), drive.size(),
+                  R"("feedback_siemens": 2e-4, "error_drive": "voltage",)");
+  const std::string protocol = R"("protocol": "frequency_propagation",)";
+  voltage.replace(voltage.find(protocol), protocol.size(), protocol + R"( "eta": 0.1,)");
+  EXPECT_EQ(Generate(voltage.c_str()).Line("bfeedback_out"),
+            "bfeedback_out f2_0 f0_2 I = 2e-04 * (0.1 * (V(label_out) - V(lowpass_out)) * "
+            "V(ref,vss) - (V(sense_out) - V(lowpass_out))) * V(learn,vss) / V(vdd,vss)");
   EXPECT_EQ(g.CountStarting("xe"), 32);
   // Hidden nodes have one leak each (the twin network's clamped ones are gone).
   EXPECT_FALSE(g.HasLineStarting("rleak_c1_2"));

@@ -1,0 +1,257 @@
+#!/usr/bin/env python3
+"""Is a frequency-propagation run's learning step the gradient, at the gates it recorded?
+
+usage: scripts/freqprop_alignment.py RUN_DIR [EPOCH ...]   (default: the first and last epoch)
+
+For each epoch, the run's network (its netlist.cir, without the controller) is solved at DC by
+`ngspice -b` with the gates of gates.csv, for every training sample of samples.csv, and three
+steps of the gates are compared:
+  exact    -dMSE/dVg, by central differences of each gate (+-2 mV);
+  rule_D   what freqprop_nmos.sub integrates: -sum_s D_e A_e, D_e the edge's DC drop and A_e its
+           drop's response to the error current a (L - O) at the outputs (computed at DC, a = 1);
+  rule_gm  the same with the transistor's own dI/dVg (sign(D) gm, ngspice's @m[gm]) in place of D
+           (what freqprop_nmos_gm.sub integrates).
+It prints their cosines, how far the samples' gradients cancel (|sum_s g_s| / sum_s |g_s|), and
+how far the edges' forward response A (output current -> edge drop, what the circuit measures)
+differs from the adjoint one (edge current -> output, what the gradient needs): equal in a
+reciprocal network. Needs `ngspice` on the PATH; only runs of training.protocol
+"frequency_propagation" (one network, an edge whose transistor is `mfree`).
+"""
+import csv
+import json
+import math
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+GATE_DELTA_V = 2e-3  # central-difference step of a gate
+TEST_CURRENT_A = 1e-6  # the small-signal current injected at an output or across an edge
+CONTROLLER = ("vlearn", "vin_", "vpolarity", "vlabel", "bsense", "rlowpass", "clowpass",
+              "bfeedback", "vosc", "bref", "vref")
+
+
+def fail(message):
+    sys.exit(f"freqprop_alignment.py: {message}")
+
+
+def read_network(run):
+    """The netlist's devices (without the controller, the analyses and the .control block), the
+    input nodes by name, the outputs' (plus, minus) nodes by name, and the edges (k, fa, fb)."""
+    path = run / "netlist.cir"
+    if not path.is_file():
+        fail(f"{path}: not found (expected a run directory of `cllnsim train`)")
+    devices, inputs, outputs, edges, in_control = [], {}, {}, [], False
+    for number, line in enumerate(path.read_text().splitlines(), 1):
+        words = line.split()
+        low = line.strip().lower()
+        if low.startswith(".control"):
+            in_control = True
+        if in_control:
+            in_control = not low.startswith(".endc")
+            continue
+        if low.startswith(".") and not low.startswith((".ends", ".subckt", ".model", ".include",
+                                                        ".param", ".lib")):
+            continue
+        if m := re.match(r"vin_(\w+)_f$", low.split()[0] if words else ""):
+            inputs[m.group(1)] = words[1]
+        if m := re.match(r"bsense_(\w+)$", low.split()[0] if words else ""):
+            nodes = re.findall(r"V\((\w+)\)", line)
+            outputs[m.group(1)] = (nodes[0], nodes[1] if len(nodes) > 1 else "0")
+        if words and re.match(r"xe\d+$", low.split()[0]):
+            edges.append((int(words[0][2:]), words[1], words[2]))
+        if low.startswith(CONTROLLER):
+            continue
+        devices.append(line)
+    if not outputs or not any("bfeedback" in line for line in path.read_text().splitlines()):
+        fail(f"{path}: no error current (bfeedback_*): not a frequency-propagation run")
+    if "mfree" not in path.read_text().lower():
+        fail(f"{path}: the edge has no transistor named mfree")
+    return devices, inputs, outputs, sorted(edges)
+
+
+def read_samples(run, inputs, outputs):
+    rows = list(csv.DictReader(open(run / "samples.csv")))
+    samples = []
+    for row in rows:
+        if row["set"] != "train":
+            continue
+        try:
+            samples.append(({name: float(row[name]) for name in inputs},
+                            {name: float(row["label_" + name]) for name in outputs}))
+        except KeyError as missing:
+            fail(f"{run / 'samples.csv'}: no column {missing} (expected the inputs and label_*)")
+    return samples
+
+
+def solve(devices, inputs, outputs, edges, gates, sample, responses=True):
+    """Solves one sample at DC: outputs, drops D, gm, forward responses A[output][edge],
+    adjoint responses T[edge][output] (both empty without `responses`), and dO[gate][output]."""
+    x, _ = sample
+    lines = ["* freqprop_alignment"] + devices + ["vlearn learn 0 0", "vref ref vss 0"]
+    lines += [f"vin_{name} {node} 0 {x[name]}" for name, node in inputs.items()]
+    lines += [f"itest_{name} {minus} {plus} dc 0" for name, (plus, minus) in outputs.items()]
+    lines += [f"vgate{k} g{k} vss {g}" for k, g in enumerate(gates)]
+    lines += [f"iedge{k} {fa} {fb} dc 0" for k, fa, fb in edges]
+    probe_outputs = " ".join(f"$&v({p}) $&v({m})" for p, m in outputs.values())
+    probe_edges = " ".join(f"$&v({fa}) $&v({fb})" for _, fa, fb in edges)
+    control = [".control", "op", f"echo BASE {probe_outputs} {probe_edges}",
+               "echo GM " + " ".join(f"$&@m.xe{k}.mfree[gm]" for k, _, _ in edges)]
+    for name in outputs if responses else []:
+        control += [f"alter itest_{name} dc={TEST_CURRENT_A}", "op",
+                    f"echo FWD_{name} {probe_edges}", f"alter itest_{name} dc=0"]
+    for k, _, _ in edges if responses else []:
+        control += [f"alter iedge{k} dc={TEST_CURRENT_A}", "op", f"echo ADJ_{k} {probe_outputs}",
+                    f"alter iedge{k} dc=0"]
+    for k, g in enumerate(gates):
+        for tag, value in (("UP", g + GATE_DELTA_V), ("DOWN", g - GATE_DELTA_V)):
+            control += [f"alter vgate{k} dc={value}", "op", f"echo {tag}_{k} {probe_outputs}"]
+        control += [f"alter vgate{k} dc={g}"]
+    lines += control + [".endc", ".end"]
+    with tempfile.NamedTemporaryFile("w", suffix=".cir") as netlist:
+        netlist.write("\n".join(lines) + "\n")
+        netlist.flush()
+        result = subprocess.run(["ngspice", "-b", netlist.name], capture_output=True, text=True)
+    values = {}
+    for line in result.stdout.splitlines():
+        words = line.split()
+        if words and re.match(r"(BASE|GM|FWD_\w+|ADJ_\d+|UP_\d+|DOWN_\d+)$", words[0]):
+            values[words[0]] = [float(w) for w in words[1:]]
+    expected = 2 + 2 * len(gates) + (len(outputs) + len(edges) if responses else 0)
+    if "BASE" not in values or len(values) != expected:
+        fail("ngspice did not solve the network at DC:\n" + result.stdout[-2000:] +
+             result.stderr[-2000:])
+
+    def differences(vector):  # pairs (plus, minus) -> plus - minus
+        return [vector[2 * i] - vector[2 * i + 1] for i in range(len(vector) // 2)]
+
+    base = values["BASE"]
+    out = differences(base[:2 * len(outputs)])
+    drops = differences(base[2 * len(outputs):])
+    forward = {name: [(d - d0) / TEST_CURRENT_A for d, d0 in
+                      zip(differences(values["FWD_" + name]), drops)]
+               for name in outputs if responses}
+    # ngspice's source iedge takes its current out of fa's node and into fb's; the edge as a port
+    # (current into fa, voltage fa - fb, as the output: into plus, plus - minus) sees minus that,
+    # so in a reciprocal network adjoint[k][o] == forward[o][k].
+    adjoint = [[-(o - o0) / TEST_CURRENT_A for o, o0 in zip(differences(values[f"ADJ_{k}"]), out)]
+               for k, _, _ in edges if responses]
+    slope = [[(up - down) / (2 * GATE_DELTA_V) for up, down in
+              zip(differences(values[f"UP_{k}"]), differences(values[f"DOWN_{k}"]))]
+             for k in range(len(gates))]
+    return out, drops, values["GM"], forward, adjoint, slope
+
+
+def cosine(a, b):
+    norm = math.sqrt(sum(x * x for x in a) * sum(y * y for y in b))
+    return sum(x * y for x, y in zip(a, b)) / norm if norm > 0 else float("nan")
+
+
+def mse_and_gradient(network, samples, gates):
+    """The training MSE, -dMSE/dVg, and the outputs of every sample, at DC."""
+    devices, inputs, outputs, edges = network
+    mse, descent, outs = 0.0, [0.0] * len(gates), []
+    for sample in samples:
+        out, _, _, _, _, slope = solve(devices, inputs, outputs, edges, gates, sample,
+                                       responses=False)
+        errors = [sample[1][name] - o for name, o in zip(outputs, out)]
+        outs.append(out)
+        mse += sum(e * e for e in errors) / len(errors) / len(samples)
+        for k in range(len(gates)):
+            descent[k] += 2 * sum(e * s for e, s in zip(errors, slope[k])) / len(errors) / len(samples)
+    return mse, descent, outs
+
+
+def descend(network, samples, gates, iterations, bounds):
+    """Full-batch gradient descent on the DC network from `gates`, each gate clipped to the edge's
+    soft bounds; the step grows 1.3x after a step that lowers the MSE and halves until one does.
+    Prints the MSE and the samples within half the targets' spread of their label (XOR's
+    nearest-target accuracy for one output)."""
+    mse, descent, outs = mse_and_gradient(network, samples, gates)
+    rate = 0.05 / max(abs(d) for d in descent)  # the first step moves a gate by at most 50 mV
+    labels = [list(label.values()) for _, label in samples]
+    half_spread = (max(map(max, labels)) - min(map(min, labels))) / 2
+    print("iteration  mse(V^2)  accuracy  largest gate step (V)")
+    for iteration in range(1, iterations + 1):
+        while True:
+            trial = [min(bounds[1], max(bounds[0], g + rate * d)) for g, d in zip(gates, descent)]
+            trial_mse, trial_descent, trial_outs = mse_and_gradient(network, samples, trial)
+            if trial_mse < mse or rate < 1e-12:
+                break
+            rate /= 2
+        largest = max(abs(t - g) for t, g in zip(trial, gates))
+        gates, mse, descent, outs = trial, trial_mse, trial_descent, trial_outs
+        rate *= 1.3
+        correct = sum(all(abs(o - l) < half_spread for o, l in zip(out, label))
+                      for out, label in zip(outs, labels))
+        print(f"{iteration:9d}  {mse:.3e}  {correct / len(samples):8.2f}  {largest:.2e}",
+              flush=True)
+    print("final gates: " + " ".join(f"{g:.3f}" for g in gates))
+
+
+def alignment(network, samples, gates_by_epoch, epochs):
+    devices, inputs, outputs, edges = network
+    names = list(outputs)
+    print("epoch  mse(V^2)  cos(rule_D,exact)  cos(rule_gm,exact)  cancellation  "
+          "forward-vs-adjoint |A-T|/|T| per sample")
+    for epoch in epochs:
+        gates = gates_by_epoch[epoch]
+        n = len(gates)
+        exact, rule_d, rule_gm = [0.0] * n, [0.0] * n, [0.0] * n
+        mse, per_sample_norm, asymmetry = 0.0, 0.0, []
+        for sample in samples:
+            out, drops, gm, forward, adjoint, slope = solve(devices, inputs, outputs, edges,
+                                                            gates, sample)
+            errors = [sample[1][name] - o for name, o in zip(names, out)]  # L - O
+            mse += sum(e * e for e in errors) / len(errors) / len(samples)
+            gradient = [sum(e * s for e, s in zip(errors, slope[k])) for k in range(n)]
+            per_sample_norm += math.sqrt(sum(g * g for g in gradient))
+            for k in range(n):
+                exact[k] += gradient[k]
+                response = sum(e * forward[name][k] for e, name in zip(errors, names))
+                rule_d[k] -= drops[k] * response
+                rule_gm[k] -= math.copysign(gm[k], drops[k]) * response
+            fwd = [forward[name][k] for name in names for k in range(n)]
+            adj = [adjoint[k][j] for j in range(len(names)) for k in range(n)]
+            asymmetry.append(sum(abs(f - a) for f, a in zip(fwd, adj)) /
+                             sum(abs(a) for a in adj))
+        # rule_* is the gate step up to a positive factor; exact is -dMSE/dVg up to one.
+        cancellation = math.sqrt(sum(g * g for g in exact)) / per_sample_norm
+        print(f"{epoch:5d}  {mse:.3e}  {cosine(rule_d, exact):+17.3f}  "
+              f"{cosine(rule_gm, exact):+18.3f}  {cancellation:12.3f}  " +
+              " ".join(f"{a:.3f}" for a in asymmetry))
+
+
+def main():
+    arguments = sys.argv[1:]
+    iterations = None
+    if "--descend" in arguments:
+        at = arguments.index("--descend")
+        try:
+            iterations = int(arguments[at + 1])
+        except (IndexError, ValueError):
+            fail("--descend needs a number of iterations")
+        del arguments[at:at + 2]
+    if not arguments:
+        fail("usage: freqprop_alignment.py RUN_DIR [EPOCH ...] | RUN_DIR --descend ITERATIONS")
+    run = Path(arguments[0])
+    network = read_network(run)
+    samples = read_samples(run, network[1], network[2])
+    gates_by_epoch = {int(float(row[0])): [float(v) for v in row[1:]]
+                      for row in list(csv.reader(open(run / "gates.csv")))[1:]}
+    epochs = [int(e) for e in arguments[1:]] or [min(gates_by_epoch), max(gates_by_epoch)]
+    for epoch in epochs:
+        if epoch not in gates_by_epoch:
+            fail(f"{run / 'gates.csv'}: no row for epoch {epoch}")
+    if iterations is not None:
+        edge_params = json.load(open(run / "results.json"))["config"]["network"]["edge"].get(
+            "params", {})
+        bounds = (edge_params.get("vgmin", 0.8), edge_params.get("vgmax", 5.5))
+        descend(network, samples, gates_by_epoch[epochs[0]], iterations, bounds)
+    else:
+        alignment(network, samples, gates_by_epoch, epochs)
+
+
+if __name__ == "__main__":
+    main()
