@@ -2,6 +2,8 @@
 """Is a frequency-propagation run's learning step the gradient, at the gates it recorded?
 
 usage: scripts/freqprop_alignment.py RUN_DIR [EPOCH ...]   (default: the first and last epoch)
+       scripts/freqprop_alignment.py RUN_DIR --descend ITERATIONS
+       scripts/freqprop_alignment.py RUN_DIR --online RATE [--rule exact|gm|drop] [--epochs N]
 
 For each epoch, the run's network (its netlist.cir, without the controller) is solved at DC by
 `ngspice -b` with the gates of gates.csv, for every training sample of samples.csv, and three
@@ -14,12 +16,17 @@ steps of the gates are compared:
 It prints their cosines, how far the samples' gradients cancel (|sum_s g_s| / sum_s |g_s|), and
 how far the edges' forward response A (output current -> edge drop, what the circuit measures)
 differs from the adjoint one (edge current -> output, what the gradient needs): equal in a
-reciprocal network. Needs `ngspice` on the PATH; only runs of training.protocol
+reciprocal network.
+--descend: full-batch gradient descent with the exact gradient from the epoch-0 gates (what a
+gradient method can reach from the run's start). --online: one step per sample with a fixed,
+annealed rate (as the circuit learns), from the exact gradient or from a rule's forward response,
+so the rules' effect is measured apart from the circuit's timing. Needs `ngspice` on the PATH; only runs of training.protocol
 "frequency_propagation" (one network, an edge whose transistor is `mfree`).
 """
 import csv
 import json
 import math
+import random
 import re
 import subprocess
 import sys
@@ -28,6 +35,7 @@ from pathlib import Path
 
 GATE_DELTA_V = 2e-3  # central-difference step of a gate
 TEST_CURRENT_A = 1e-6  # the small-signal current injected at an output or across an edge
+KN_ALD1106 = 62.5e-6 * 138 / 7.8  # kp w / l of the shipped edges' transistor (A/V^2)
 CONTROLLER = ("vlearn", "vin_", "vpolarity", "vlabel", "bsense", "rlowpass", "clowpass",
               "bfeedback", "vosc", "bref", "vref")
 
@@ -163,6 +171,15 @@ def mse_and_gradient(network, samples, gates):
     return mse, descent, outs
 
 
+def accuracy(outs, samples):
+    """The fraction of samples whose outputs all lie within half the labels' spread of their
+    labels (for XOR's one output: nearest-target accuracy)."""
+    labels = [list(label.values()) for _, label in samples]
+    half_spread = (max(map(max, labels)) - min(map(min, labels))) / 2
+    return sum(all(abs(o - l) < half_spread for o, l in zip(out, label))
+               for out, label in zip(outs, labels)) / len(samples)
+
+
 def descend(network, samples, gates, iterations, bounds):
     """Full-batch gradient descent on the DC network from `gates`, each gate clipped to the edge's
     soft bounds; the step grows 1.3x after a step that lowers the MSE and halves until one does.
@@ -170,8 +187,6 @@ def descend(network, samples, gates, iterations, bounds):
     nearest-target accuracy for one output)."""
     mse, descent, outs = mse_and_gradient(network, samples, gates)
     rate = 0.05 / max(abs(d) for d in descent)  # the first step moves a gate by at most 50 mV
-    labels = [list(label.values()) for _, label in samples]
-    half_spread = (max(map(max, labels)) - min(map(min, labels))) / 2
     print("iteration  mse(V^2)  accuracy  largest gate step (V)")
     for iteration in range(1, iterations + 1):
         while True:
@@ -183,11 +198,46 @@ def descend(network, samples, gates, iterations, bounds):
         largest = max(abs(t - g) for t, g in zip(trial, gates))
         gates, mse, descent, outs = trial, trial_mse, trial_descent, trial_outs
         rate *= 1.3
-        correct = sum(all(abs(o - l) < half_spread for o, l in zip(out, label))
-                      for out, label in zip(outs, labels))
-        print(f"{iteration:9d}  {mse:.3e}  {correct / len(samples):8.2f}  {largest:.2e}",
+        print(f"{iteration:9d}  {mse:.3e}  {accuracy(outs, samples):8.2f}  {largest:.2e}",
               flush=True)
     print("final gates: " + " ".join(f"{g:.3f}" for g in gates))
+
+
+def sample_step(network, gates, sample, count, rule, kn):
+    """One sample's share of -dMSE/dVg (count samples), from `rule`: exact (the output's
+    response to each gate: the adjoint), gm (sign(D) gm times the edge's forward response to
+    the error current: what freqprop_nmos_gm.sub integrates), drop (kn D in place of gm:
+    freqprop_nmos.sub)."""
+    devices, inputs, outputs, edges = network
+    out, drops, gm, forward, _, slope = solve(devices, inputs, outputs, edges, gates, sample,
+                                              responses=rule != "exact")
+    errors = [sample[1][name] - o for name, o in zip(outputs, out)]
+    scale = 2 / len(errors) / count
+    if rule == "exact":
+        return [scale * sum(e * s for e, s in zip(errors, slope[k])) for k in range(len(gates))]
+    # In a reciprocal network the forward response equals minus the output's slope per unit
+    # edge current (see solve), so minus forward stands where the adjoint would.
+    factor = [math.copysign(g, d) for g, d in zip(gm, drops)] if rule == "gm" else \
+        [kn * d for d in drops]
+    return [-scale * factor[k] * sum(e * forward[name][k] for e, name in zip(errors, outputs))
+            for k in range(len(gates))]
+
+
+def online(network, samples, gates, rate, epochs, rule, kn, bounds):
+    """Per-sample descent as the circuit learns: one step per sample in a shuffled order (fixed
+    seed), the rate annealed geometrically from `rate` to rate/10 over the epochs (as the learn
+    windows 50 -> 5 us of the shipped configs), each gate clipped to the edge's soft bounds."""
+    order = random.Random(1)
+    print(f"epoch  mse(V^2)  accuracy   (rule {rule}, rate {rate:g})")
+    for epoch in range(1, epochs + 1):
+        epoch_rate = rate * 0.1 ** ((epoch - 1) / max(epochs - 1, 1))
+        for i in order.sample(range(len(samples)), len(samples)):
+            step = sample_step(network, gates, samples[i], len(samples), rule, kn)
+            gates = [min(bounds[1], max(bounds[0], g + epoch_rate * d))
+                     for g, d in zip(gates, step)]
+        if epoch % 10 == 0 or epoch in (1, epochs):
+            mse, _, outs = mse_and_gradient(network, samples, gates)
+            print(f"{epoch:5d}  {mse:.3e}  {accuracy(outs, samples):8.2f}", flush=True)
 
 
 def alignment(network, samples, gates_by_epoch, epochs):
@@ -223,18 +273,36 @@ def alignment(network, samples, gates_by_epoch, epochs):
               " ".join(f"{a:.3f}" for a in asymmetry))
 
 
+USAGE = ("usage: freqprop_alignment.py RUN_DIR [EPOCH ...]\n"
+         "       freqprop_alignment.py RUN_DIR --descend ITERATIONS\n"
+         "       freqprop_alignment.py RUN_DIR --online RATE [--rule exact|gm|drop] "
+         "[--epochs N] [--kn A_PER_V2]")
+
+
+def take_option(arguments, name, convert, default):
+    """Removes `name VALUE` from arguments and returns convert(VALUE) (default if absent)."""
+    if name not in arguments:
+        return default
+    at = arguments.index(name)
+    try:
+        value = convert(arguments[at + 1])
+    except (IndexError, ValueError):
+        fail(f"{name} needs a value\n{USAGE}")
+    del arguments[at:at + 2]
+    return value
+
+
 def main():
     arguments = sys.argv[1:]
-    iterations = None
-    if "--descend" in arguments:
-        at = arguments.index("--descend")
-        try:
-            iterations = int(arguments[at + 1])
-        except (IndexError, ValueError):
-            fail("--descend needs a number of iterations")
-        del arguments[at:at + 2]
-    if not arguments:
-        fail("usage: freqprop_alignment.py RUN_DIR [EPOCH ...] | RUN_DIR --descend ITERATIONS")
+    iterations = take_option(arguments, "--descend", int, None)
+    rate = take_option(arguments, "--online", float, None)
+    rule = take_option(arguments, "--rule", str, "exact")
+    epochs_online = take_option(arguments, "--epochs", int, 60)
+    kn = take_option(arguments, "--kn", float, KN_ALD1106)
+    if rule not in ("exact", "gm", "drop"):
+        fail(f"--rule {rule}: expected exact, gm or drop")
+    if not arguments or arguments[0].startswith("--"):
+        fail(USAGE)
     run = Path(arguments[0])
     network = read_network(run)
     samples = read_samples(run, network[1], network[2])
@@ -244,11 +312,13 @@ def main():
     for epoch in epochs:
         if epoch not in gates_by_epoch:
             fail(f"{run / 'gates.csv'}: no row for epoch {epoch}")
+    edge_params = json.load(open(run / "results.json"))["config"]["network"]["edge"].get(
+        "params", {})
+    bounds = (edge_params.get("vgmin", 0.8), edge_params.get("vgmax", 5.5))
     if iterations is not None:
-        edge_params = json.load(open(run / "results.json"))["config"]["network"]["edge"].get(
-            "params", {})
-        bounds = (edge_params.get("vgmin", 0.8), edge_params.get("vgmax", 5.5))
         descend(network, samples, gates_by_epoch[epochs[0]], iterations, bounds)
+    elif rate is not None:
+        online(network, samples, gates_by_epoch[epochs[0]], rate, epochs_online, rule, kn, bounds)
     else:
         alignment(network, samples, gates_by_epoch, epochs)
 
