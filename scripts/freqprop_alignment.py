@@ -102,8 +102,11 @@ def solve(devices, inputs, outputs, edges, gates, sample, responses=True):
     lines += [f"itest_{name} {minus} {plus} dc 0" for name, (plus, minus) in outputs.items()]
     lines += [f"vgate{k} g{k} vss {g}" for k, g in enumerate(gates)]
     lines += [f"iedge{k} {fa} {fb} dc 0" for k, fa, fb in edges]
-    probe_outputs = " ".join(f"$&v({p}) $&v({m})" for p, m in outputs.values())
-    probe_edges = " ".join(f"$&v({fa}) $&v({fb})" for _, fa, fb in edges)
+    def probe(node):  # ngspice's echo has no v(0): ground is printed as 0
+        return "0" if node == "0" else f"$&v({node})"
+
+    probe_outputs = " ".join(f"{probe(p)} {probe(m)}" for p, m in outputs.values())
+    probe_edges = " ".join(f"{probe(fa)} {probe(fb)}" for _, fa, fb in edges)
     control = [".control", "op", f"echo BASE {probe_outputs} {probe_edges}",
                "echo GM " + " ".join(f"$&@m.xe{k}.mfree[gm]" for k, _, _ in edges)]
     for name in outputs if responses else []:
