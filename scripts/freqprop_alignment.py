@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Is a frequency-propagation run's learning step the gradient, at the gates it recorded?
 
-usage: scripts/freqprop_alignment.py RUN_DIR [EPOCH ...]   (default: the first and last epoch)
+usage: scripts/freqprop_alignment.py RUN_DIR [EPOCH ...] [--plot PNG]   (default epochs: first, last)
        scripts/freqprop_alignment.py RUN_DIR --descend ITERATIONS
        scripts/freqprop_alignment.py RUN_DIR --online RATE [--rule exact|gm|drop] [--epochs N]
 
@@ -13,7 +13,7 @@ steps of the gates are compared:
            drop's response to the error current a (L - O) at the outputs (computed at DC, a = 1);
   rule_gm  the same with the transistor's own dI/dVg (sign(D) gm, ngspice's @m[gm]) in place of D
            (what freqprop_nmos_gm.sub integrates).
-It prints their cosines, how far the samples' gradients cancel (|sum_s g_s| / sum_s |g_s|), and
+It prints their cosines (--plot: and draws them, with the run's learning curve), how far the samples' gradients cancel (|sum_s g_s| / sum_s |g_s|), and
 how far the edges' forward response A (output current -> edge drop, what the circuit measures)
 differs from the adjoint one (edge current -> output, what the gradient needs): equal in a
 reciprocal network.
@@ -244,7 +244,9 @@ def online(network, samples, gates, rate, epochs, rule, kn, bounds):
 
 
 def alignment(network, samples, gates_by_epoch, epochs):
+    """Prints, and returns as rows (epoch, mse, cos_D, cos_gm, cancellation), the comparison."""
     devices, inputs, outputs, edges = network
+    rows = []
     names = list(outputs)
     print("epoch  mse(V^2)  cos(rule_D,exact)  cos(rule_gm,exact)  cancellation  "
           "forward-vs-adjoint |A-T|/|T| per sample")
@@ -271,12 +273,42 @@ def alignment(network, samples, gates_by_epoch, epochs):
                              sum(abs(a) for a in adj))
         # rule_* is the gate step up to a positive factor; exact is -dMSE/dVg up to one.
         cancellation = math.sqrt(sum(g * g for g in exact)) / per_sample_norm
+        rows.append((epoch, mse, cosine(rule_d, exact), cosine(rule_gm, exact), cancellation))
         print(f"{epoch:5d}  {mse:.3e}  {cosine(rule_d, exact):+17.3f}  "
               f"{cosine(rule_gm, exact):+18.3f}  {cancellation:12.3f}  " +
               " ".join(f"{a:.3f}" for a in asymmetry))
+    return rows
 
 
-USAGE = ("usage: freqprop_alignment.py RUN_DIR [EPOCH ...]\n"
+def plot_alignment(run, rows, path):
+    """The run's training MSE (history.csv) above, the cosines and the cancellation below."""
+    import plot_python
+    plot_python.use_matplotlib("freqprop_alignment.py")
+    import matplotlib.pyplot as plt
+    history = list(csv.DictReader(open(run / "history.csv")))
+    figure, (top, bottom) = plt.subplots(2, 1, figsize=(7, 6), sharex=True)
+    top.semilogy([int(r["epoch"]) for r in history], [float(r["train_mse"]) for r in history],
+                 color="black", label="in circuit (history.csv)")
+    top.semilogy([r[0] for r in rows], [r[1] for r in rows], "o", color="gray",
+                 label="at DC from gates.csv")
+    top.set_ylabel("training MSE (V$^2$)")
+    top.legend()
+    top.set_title(f"{run.name}: the learning step against the exact gradient")
+    epochs = [r[0] for r in rows]
+    bottom.plot(epochs, [r[2] for r in rows], "o-", label="cos(-sum D A, -grad)  (freqprop_nmos)")
+    bottom.plot(epochs, [r[3] for r in rows], "s-", label="cos(-sum gm A, -grad)  (freqprop_nmos_gm)")
+    bottom.plot(epochs, [r[4] for r in rows], "^--", color="gray",
+                label="|sum_s g_s| / sum_s |g_s|  (cancellation)")
+    bottom.axhline(0, color="black", linewidth=0.5)
+    bottom.set_ylim(-1.05, 1.05)
+    bottom.set_xlabel("epoch")
+    bottom.legend(fontsize=8, loc="lower left")
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    print(f"plot: {path}")
+
+
+USAGE = ("usage: freqprop_alignment.py RUN_DIR [EPOCH ...] [--plot PNG]\n"
          "       freqprop_alignment.py RUN_DIR --descend ITERATIONS\n"
          "       freqprop_alignment.py RUN_DIR --online RATE [--rule exact|gm|drop] "
          "[--epochs N] [--kn A_PER_V2]")
@@ -302,6 +334,7 @@ def main():
     rule = take_option(arguments, "--rule", str, "exact")
     epochs_online = take_option(arguments, "--epochs", int, 60)
     kn = take_option(arguments, "--kn", float, KN_ALD1106)
+    plot = take_option(arguments, "--plot", str, None)
     if rule not in ("exact", "gm", "drop"):
         fail(f"--rule {rule}: expected exact, gm or drop")
     if not arguments or arguments[0].startswith("--"):
@@ -323,7 +356,9 @@ def main():
     elif rate is not None:
         online(network, samples, gates_by_epoch[epochs[0]], rate, epochs_online, rule, kn, bounds)
     else:
-        alignment(network, samples, gates_by_epoch, epochs)
+        rows = alignment(network, samples, gates_by_epoch, epochs)
+        if plot:
+            plot_alignment(run, rows, plot)
 
 
 if __name__ == "__main__":

@@ -32,6 +32,12 @@ assert len(asymmetry) == 4 and max(asymmetry) < 0.3, f"asymmetry {asymmetry}"
 PY
   fail "unexpected alignment at epoch 0: $(cat "$tmp/alignment.out")"
 
+# --plot draws the comparison with the run's learning curve.
+python3 "$script" "$run" 0 1 --plot "$tmp/alignment.png" >"$tmp/plot.out" 2>"$tmp/plot.err" ||
+  fail "--plot failed: $(cat "$tmp/plot.err")"
+[[ $(head -c 8 "$tmp/alignment.png" | od -An -tx1 | tr -d ' \n') == 89504e470d0a1a0a ]] ||
+  fail "--plot wrote no PNG"
+
 python3 "$script" "$run" --descend 2 >"$tmp/descend.out" 2>"$tmp/descend.err" ||
   fail "--descend failed: $(cat "$tmp/descend.err")"
 first=$(awk '$1 == 1 {print $2}' "$tmp/descend.out")
