@@ -120,12 +120,16 @@ class Training : public ::testing::Test {
 
 class Replay : public Training {
  protected:
-  // Trains with `settings`, exports the netlist of the same run, replays it in `ngspice -b` and
-  // returns the largest difference between the replay's final gates and the run's.
+  // Trains `config` (xor.json unless given) with `settings`, exports the netlist of the same run,
+  // replays it in `ngspice -b` and returns the largest difference between the replay's final
+  // gates and the run's (the run's own gates: dir_ / "run" / "gates.csv").
   double replay_difference(const std::vector<std::string>& settings) {
-    EXPECT_EQ(train(dir_ / "run", settings).exit_code, 0) << read(dir_ / "run.log");
+    return replay_difference(config_, settings);
+  }
+  double replay_difference(const std::string& config, const std::vector<std::string>& settings) {
+    EXPECT_EQ(train(config, dir_ / "run", settings).exit_code, 0) << read(dir_ / "run.log");
     const fs::path netlist = dir_ / "replay.cir";
-    std::vector<std::string> argv{CLLNSIM_BINARY, "netlist", config_, "-o", netlist.string()};
+    std::vector<std::string> argv{CLLNSIM_BINARY, "netlist", config, "-o", netlist.string()};
     for (const auto& setting : settings) argv.insert(argv.end(), {"--set", setting});
     EXPECT_EQ(run(argv, dir_ / "netlist.log").exit_code, 0) << read(dir_ / "netlist.log");
     EXPECT_EQ(
