@@ -50,31 +50,32 @@ def read_network(run):
     path = run / "netlist.cir"
     if not path.is_file():
         fail(f"{path}: not found (expected a run directory of `cllnsim train`)")
+    text = path.read_text()
     devices, inputs, outputs, edges, in_control = [], {}, {}, [], False
-    for number, line in enumerate(path.read_text().splitlines(), 1):
-        words = line.split()
+    for line in text.splitlines():
         low = line.strip().lower()
-        if low.startswith(".control"):
+        first = low.split()[0] if low else ""
+        if first == ".control":
             in_control = True
         if in_control:
-            in_control = not low.startswith(".endc")
+            in_control = first != ".endc"
             continue
-        if low.startswith(".") and not low.startswith((".ends", ".subckt", ".model", ".include",
-                                                        ".param", ".lib")):
+        if first.startswith(".") and first not in (".ends", ".subckt", ".model", ".include",
+                                                    ".param", ".lib"):
             continue
-        if m := re.match(r"vin_(\w+)_f$", low.split()[0] if words else ""):
-            inputs[m.group(1)] = words[1]
-        if m := re.match(r"bsense_(\w+)$", low.split()[0] if words else ""):
+        if m := re.match(r"vin_(\w+)_f$", first):
+            inputs[m.group(1)] = line.split()[1]
+        if m := re.match(r"bsense_(\w+)$", first):
             nodes = re.findall(r"V\((\w+)\)", line)
             outputs[m.group(1)] = (nodes[0], nodes[1] if len(nodes) > 1 else "0")
-        if words and re.match(r"xe\d+$", low.split()[0]):
+        if re.match(r"xe\d+$", first):
+            words = line.split()
             edges.append((int(words[0][2:]), words[1], words[2]))
-        if low.startswith(CONTROLLER):
-            continue
-        devices.append(line)
-    if not outputs or not any("bfeedback" in line for line in path.read_text().splitlines()):
+        if not first.startswith(CONTROLLER):
+            devices.append(line)
+    if not outputs or "bfeedback" not in text:
         fail(f"{path}: no error current (bfeedback_*): not a frequency-propagation run")
-    if "mfree" not in path.read_text().lower():
+    if "mfree" not in text.lower():
         fail(f"{path}: the edge has no transistor named mfree")
     return devices, inputs, outputs, sorted(edges)
 
