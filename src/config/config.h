@@ -223,6 +223,9 @@ struct Noise {
 struct Mismatch {
   double vth_sigma_v = 0.0;   // per-transistor threshold shift, normal with this sigma
   double kp_sigma_rel = 0.0;  // per-transistor relative gain (kp) spread
+  // Correlation of an edge's clamped transistor's deviations with its free twin's: 0 draws them
+  // independently; near 1 models a matched pair (one die), where twins differ far less than edges.
+  double twin_correlation = 0.0;
 };
 
 struct LearningOffset {

@@ -63,9 +63,10 @@ Noise read_noise(const ValueReader& value) {
 
 Mismatch read_mismatch(const ValueReader& value) {
   const Mismatch defaults;
-  const ObjectReader object = value.object({"vth_sigma_v", "kp_sigma_rel"});
+  const ObjectReader object = value.object({"vth_sigma_v", "kp_sigma_rel", "twin_correlation"});
   return {non_negative(object, "vth_sigma_v", defaults.vth_sigma_v),
-          non_negative(object, "kp_sigma_rel", defaults.kp_sigma_rel)};
+          non_negative(object, "kp_sigma_rel", defaults.kp_sigma_rel),
+          object.optional("twin_correlation", defaults.twin_correlation).number(kUnitInterval)};
 }
 
 LearningOffset read_learning_offset(const ValueReader& value) {

@@ -150,14 +150,25 @@ PhysicalDraws draw_physical(const config::Physical& physical, std::size_t edges)
   if (mismatch.vth_sigma_v > 0 || mismatch.kp_sigma_rel > 0) {
     Stream vth(physical.seed, 0x76746830U /* "vth0" */);
     Stream gain(physical.seed, 0x6b703030U /* "kp00" */);
-    // Free and clamped transistors of an edge are drawn independently, as two devices are.
     const auto device = [&] {
       return DeviceShift{vth.normal(mismatch.vth_sigma_v),
                          std::max(0.01, 1.0 + gain.normal(mismatch.kp_sigma_rel))};
     };
+    // The clamped transistor: rho times its free twin's deviation plus sqrt(1 - rho^2) times its
+    // own, so every device keeps the configured spread and the twins differ by
+    // sigma sqrt(2 (1 - rho)). rho = 0 (independent, as two loose devices) keeps its own draw.
+    const double rho = mismatch.twin_correlation;
+    const double own = std::sqrt(1.0 - rho * rho);
     for (std::size_t e = 0; e < edges; ++e) {
-      draws.free_device.push_back(device());
-      draws.clamped_device.push_back(device());
+      const DeviceShift free = device();
+      DeviceShift clamped = device();
+      if (rho > 0) {
+        clamped.vth_volts = rho * free.vth_volts + own * clamped.vth_volts;
+        clamped.kp_scale =
+            std::max(0.01, 1.0 + rho * (free.kp_scale - 1.0) + own * (clamped.kp_scale - 1.0));
+      }
+      draws.free_device.push_back(free);
+      draws.clamped_device.push_back(clamped);
     }
   }
   if (physical.learning_offset.sigma > 0) {

@@ -257,6 +257,14 @@ TEST_F(ConfigErrorTest, NegativeSeed) {
                                                "expected an integer >= 0"}));
 }
 
+TEST_F(ConfigErrorTest, TwinCorrelationIsACorrelation) {
+  json document = minimal();
+  document["physical"] = {{"mismatch", {{"vth_sigma_v", 0.01}, {"twin_correlation", 1.5}}}};
+  EXPECT_TRUE(
+      ContainsAll(error_of(document), {"config.json", "at physical.mismatch.twin_correlation",
+                                       "found a number 1.5", "expected a number in [0, 1]"}));
+}
+
 TEST_F(ConfigErrorTest, WrongTypeInsideAnArray) {
   json document = full();
   document["network"]["rails"][1]["volts"] = true;

@@ -355,6 +355,43 @@ TEST(PhysicalKnobs, MismatchDrawsHaveTheRequestedSpread) {
   EXPECT_NEAR(std::sqrt(gain_squares / n), 0.2, 0.006);
 }
 
+// twin_correlation: each device keeps its spread, the twins differ by sigma sqrt(2 (1 - rho)),
+// and rho = 0 leaves the independent draws exactly as they were.
+TEST(PhysicalKnobs, TwinCorrelationShrinksOnlyTheDifferenceBetweenTwins) {
+  config::Physical physical;
+  physical.seed = 11;
+  physical.mismatch = {0.05, 0.2};
+  const PhysicalDraws independent = draw_physical(physical, 20000);
+  physical.mismatch.twin_correlation = 0.9;
+  const PhysicalDraws matched = draw_physical(physical, 20000);
+  double clamped_squares = 0, difference_squares = 0, gain_difference_squares = 0;
+  for (std::size_t e = 0; e < matched.free_device.size(); ++e) {
+    EXPECT_EQ(matched.free_device[e].vth_volts, independent.free_device[e].vth_volts);
+    const double d = matched.clamped_device[e].vth_volts - matched.free_device[e].vth_volts;
+    const double g = matched.clamped_device[e].kp_scale - matched.free_device[e].kp_scale;
+    clamped_squares += matched.clamped_device[e].vth_volts * matched.clamped_device[e].vth_volts;
+    difference_squares += d * d;
+    gain_difference_squares += g * g;
+  }
+  const double n = static_cast<double>(matched.free_device.size());
+  EXPECT_NEAR(std::sqrt(clamped_squares / n), 0.05, 0.0015);
+  EXPECT_NEAR(std::sqrt(difference_squares / n), 0.05 * std::sqrt(0.2), 0.0015);
+  EXPECT_NEAR(std::sqrt(gain_difference_squares / n), 0.2 * std::sqrt(0.2), 0.006);
+
+  physical.mismatch.twin_correlation = 0.0;
+  const PhysicalDraws again = draw_physical(physical, 20000);
+  for (std::size_t e = 0; e < again.clamped_device.size(); ++e) {
+    EXPECT_EQ(again.clamped_device[e].vth_volts, independent.clamped_device[e].vth_volts);
+    EXPECT_EQ(again.clamped_device[e].kp_scale, independent.clamped_device[e].kp_scale);
+  }
+  physical.mismatch.twin_correlation = 1.0;
+  const PhysicalDraws twins = draw_physical(physical, 50);
+  for (std::size_t e = 0; e < twins.free_device.size(); ++e) {
+    EXPECT_EQ(twins.clamped_device[e].vth_volts, twins.free_device[e].vth_volts);
+    EXPECT_NEAR(twins.clamped_device[e].kp_scale, twins.free_device[e].kp_scale, 1e-15);
+  }
+}
+
 TEST(PhysicalKnobs, SameSeedSameDrawsAndNetlistOtherSeedOthers) {
   const std::vector<config::Override> knobs{{"physical.mismatch.vth_sigma_v", "0.03"},
                                             {"physical.damage.fraction", "0.25"},
