@@ -11,7 +11,9 @@ repo=$2
 cllnsim=$3
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-"$fit" "$repo/configs/xor.json" --set seed=2 --starts 1 --iterations 3 --out "$out/fit.json"
+# The gates uniform in 1-2 V that the measurements above (and the README's fits) started from.
+start=(--set 'network.initial_gates={"kind": "uniform", "low": 1.0, "high": 2.0}')
+"$fit" "$repo/configs/xor.json" "${start[@]}" --set seed=2 --starts 1 --iterations 3 --out "$out/fit.json"
 /usr/bin/python3 - "$out/fit.json" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
@@ -28,9 +30,11 @@ if "$fit" "$repo/configs/xor.json" --starts 0 2> "$out/err"; then
 fi
 grep -q "expected an integer >= 1" "$out/err"
 
-knobs=(--set seed=3 --set physical.damage.fraction=0.1 --set physical.mismatch.vth_sigma_v=0.01)
+knobs=("${start[@]}" --set seed=3 --set physical.damage.fraction=0.1
+  --set physical.mismatch.vth_sigma_v=0.01)
 "$fit" "$repo/configs/xor.json" "${knobs[@]}" --starts 1 --iterations 1 --out "$out/damaged.json"
-"$fit" "$repo/configs/xor.json" --set seed=3 --starts 1 --iterations 1 --out "$out/intact.json"
+"$fit" "$repo/configs/xor.json" "${start[@]}" --set seed=3 --starts 1 --iterations 1 \
+  --out "$out/intact.json"
 "$cllnsim" train "$repo/configs/xor.json" "${knobs[@]}" --set training.epochs=1 \
   --set training.learning=false --out "$out/run" --quiet --no-plots
 /usr/bin/python3 - "$out/damaged.json" "$out/intact.json" "$out/run/history.csv" <<'PY'

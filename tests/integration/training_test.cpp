@@ -85,6 +85,13 @@ TEST_F(Training, ShippedXorConfigLearnsXorForFourOfFiveSeeds) {
   EXPECT_GE(seeds_learning_xor("xor.json"), 4);
 }
 
+// Issue 15's mismatch goal on the shipped config: 2 mV of threshold mismatch (free and clamped
+// transistors drawn independently) still learns XOR in at least 4 of seeds 1-5 (the README: 10 of
+// seeds 1-10). With the gates started uniform in 1-2 V, seeds 4 and 5 fail (3 of 5).
+TEST_F(Training, ShippedXorConfigLearnsXorWithTwoMillivoltsOfMismatch) {
+  EXPECT_GE(seeds_learning_xor("xor.json", {"physical.mismatch.vth_sigma_v=0.002"}), 4);
+}
+
 // Ctrl-C (or SIGTERM) during a run: exit code 130 at the next checkpoint, the run directory
 // complete with "status": "interrupted" and the history so far, no temporary files.
 TEST_F(Training, InterruptedRunKeepsItsHistoryAndExits130) {

@@ -1,8 +1,10 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <filesystem>
 #include <string>
 
+#include "config/config.h"
 #include "core/error.h"
 #include "sweep/spec.h"
 
@@ -20,6 +22,23 @@ std::string ErrorOf(const std::string& text) {
     return error.what();
   }
   return "";
+}
+
+// Every spec shipped in configs/sweeps (the README's commands run them) reads, and each of its
+// points gives a config that loads: a spec whose base config changed under it fails here.
+TEST(SweepSpec, EveryShippedSpecReadsAndEachPointLoads) {
+  int specs = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(kSpecFile.parent_path())) {
+    if (entry.path().extension() != ".json" || entry.path() == kSpecFile) continue;
+    SCOPED_TRACE(entry.path().string());
+    const Spec spec = read_spec(entry.path());
+    check_axis_paths(spec);
+    for (const Point& point : expand(spec)) {
+      EXPECT_NO_THROW(config::load(spec.base, point.overrides)) << point.index;
+    }
+    ++specs;
+  }
+  EXPECT_GE(specs, 30);
 }
 
 TEST(SweepSpec, ExpandsAxesOuterFirstWithRepeatsInnermostAndStableIndices) {
