@@ -36,8 +36,7 @@ int netlist_command(const std::vector<std::string>& args) {
   {
     // simulator.solver as `train` settles it, for the same library (the netlist is the run's).
     spice::Session session;
-    protocol::resolve_solver(experiment.config, experiment.network.edges().size(),
-                             session.library_info());
+    protocol::settle_for_library(experiment, session.library_info());
   }
   const auto gates = protocol::initial_gates(experiment.config, experiment.network.edges().size());
   const netlist::Netlist netlist =

@@ -33,4 +33,12 @@ Experiment prepare(config::Config config);
 // naming the loaded library.
 void resolve_solver(config::Config& config, std::size_t edges, const spice::LibraryInfo& library);
 
+// A compiled device in the edge file (`pre_osdi`) on a libngspice without OSDI (Debian bookworm's
+// 39.3) is a bad input: throws cllnsim::input_error naming network.edge.file, the library and
+// what to do instead, before anything is written or simulated.
+void check_compiled_devices(const Experiment& experiment, const spice::LibraryInfo& library);
+
+// Both of the above: what `train` and `netlist` settle against the loaded library.
+void settle_for_library(Experiment& experiment, const spice::LibraryInfo& library);
+
 }  // namespace cllnsim::protocol

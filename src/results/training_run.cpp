@@ -147,10 +147,9 @@ TrainingOutcome run_training(const protocol::Experiment& requested,
                       " already holds a run (results.json); choose another --out");
   }
   spice::Session session;
-  // The run's own copy, its simulator.solver settled for the loaded library.
+  // The run's own copy, its simulator.solver settled for the loaded library (and its edge checked).
   protocol::Experiment experiment = requested;
-  protocol::resolve_solver(experiment.config, experiment.network.edges().size(),
-                           session.library_info());
+  protocol::settle_for_library(experiment, session.library_info());
   RunDirectory directory(run_directory, experiment.network, experiment.data);
   directory.write_samples(experiment.config);
   if (resume) directory.restore_records(resume->state.epoch);

@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstring>
 #include <optional>
+#include <span>
 #include <sstream>
 #include <unordered_map>
 
@@ -132,6 +133,12 @@ Session::~Session() {
 
 std::string Session::built_against_version() { return CLLNSIM_NGSPICE_BUILD_VERSION; }
 
+std::span<const std::string> Session::operation_messages() const {
+  const std::size_t lines =
+      std::min<std::size_t>(message_count_ - operation_first_message_, messages_.size());
+  return std::span<const std::string>(messages_).last(lines);
+}
+
 LibraryInfo Session::library_info() {
   static std::optional<LibraryInfo> known;
   if (known) return *known;
@@ -140,10 +147,7 @@ LibraryInfo Session::library_info() {
   // when built with it, "** Compiled with KLU Direct Linear Solver" (ngspice 39 has no KLU
   // and ignores `.options klu` without a word).
   LibraryInfo info;
-  const std::size_t lines =
-      std::min<std::size_t>(message_count_ - operation_first_message_, messages_.size());
-  for (std::size_t i = messages_.size() - lines; i < messages_.size(); ++i) {
-    const std::string& line = messages_[i];
+  for (const std::string& line : operation_messages()) {
     const std::size_t at = line.find("ngspice-");
     if (info.version.empty() && at != std::string::npos) {
       std::size_t end = at + 8;
@@ -153,6 +157,13 @@ LibraryInfo Session::library_info() {
     if (line.find("Compiled with KLU") != std::string::npos) info.klu = true;
   }
   if (info.version.empty()) fail("libngspice's 'version -f' did not name its version");
+  // `version -f` does not say whether OSDI was compiled in; the command does. Without
+  // arguments 46 answers "osdi: too few args.", a build without it "osdi: no such command
+  // available in ngspice".
+  send("osdi");
+  for (const std::string& line : operation_messages()) {
+    if (line.find("no such command") != std::string::npos) info.osdi = false;
+  }
   known = info;
   return info;
 }
@@ -243,21 +254,19 @@ std::string Session::recent_messages(std::size_t count) const {
   // Only what ngspice printed during the current operation: the lines that report an error
   // (they say where: "singular matrix: check node x", which may come long before the end),
   // then its last `count` lines.
-  const std::size_t in_operation =
-      std::min<std::size_t>(message_count_ - operation_first_message_, messages_.size());
-  const std::size_t first = messages_.size() - in_operation;
-  const std::size_t tail = messages_.size() - std::min(count, in_operation);
+  const std::span<const std::string> lines = operation_messages();
+  const std::size_t tail = lines.size() - std::min(count, lines.size());
   constexpr std::size_t kMaxErrorLines = 6;
   std::ostringstream text;
   std::size_t error_lines = 0;
-  for (std::size_t i = first; i < tail && error_lines < kMaxErrorLines; ++i) {
-    if (is_error_message(messages_[i])) {
-      text << "\n  ngspice: " << messages_[i];
+  for (std::size_t i = 0; i < tail && error_lines < kMaxErrorLines; ++i) {
+    if (is_error_message(lines[i])) {
+      text << "\n  ngspice: " << lines[i];
       ++error_lines;
     }
   }
-  for (std::size_t i = tail; i < messages_.size(); ++i) {
-    if (!messages_[i].empty()) text << "\n  ngspice: " << messages_[i];
+  for (const std::string& line : lines.subspan(tail)) {
+    if (!line.empty()) text << "\n  ngspice: " << line;
   }
   return text.str();
 }

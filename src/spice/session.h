@@ -39,6 +39,7 @@ struct TransientRequest {
 struct LibraryInfo {
   std::string version;  // "46", "39" (the number after "ngspice-")
   bool klu = false;     // built with the KLU solver (`.options klu` then selects it)
+  bool osdi = true;     // loads compiled devices (`pre_osdi`): 46 does, Debian's 39.3 does not
 };
 
 struct TransientStats {
@@ -86,7 +87,9 @@ class Session {
   void on_init_data(const std::vector<std::string>& vector_names);
 
  private:
-  // What ngspice printed during the current operation, its last `count` lines.
+  // What ngspice printed during the current operation (the lines kept of it).
+  std::span<const std::string> operation_messages() const;
+  // ... its error lines, then its last `count` lines, as text for an error message.
   std::string recent_messages(std::size_t count = 12) const;
   void check_not_failed() const;
   void begin_operation();

@@ -163,6 +163,23 @@ TEST_F(Libngspice, KluIsNamedByVersionExactlyWhenOptionsKluUsesIt) {
   EXPECT_EQ(printed("Using KLU"), built_with_klu);
 }
 
+// Session::library_info() tells a build with OSDI by the `osdi` command, since `version -f` does
+// not say: without arguments 46 answers "osdi: too few args.", Debian's 39.3 (built without it)
+// "osdi: no such command available in ngspice". The answer agrees with whether the compiled
+// learning device loads (on 39.3 its instance is an "unknown device type").
+TEST_F(Libngspice, OsdiCommandAnswersExactlyWhenACompiledDeviceLoads) {
+  messages.clear();
+  command("osdi");
+  const bool has_osdi = !printed("no such command");
+  messages.clear();
+  command("osdi " CLLNSIM_SOURCE_DIR "/netlists/devices/cl_learn_rule.osdi");
+  circuit({"compiled device", ".model rule cl_learn_rule", "v1 a 0 0.1", "r1 a 0 1k", "vdd vdd 0 5",
+           "cg g 0 1n", "rg g 0 1meg", "nx a 0 a 0 g 0 vdd 0 0 rule"});
+  const bool loaded =
+      !printed("unknown device type") && command("op") == 0 && std::isfinite(last_value("g"));
+  EXPECT_EQ(loaded, has_osdi);
+}
+
 // `Vx n 0 dc 0 external` crashed libngspice 39 at `tran` (the generator writes
 // `Vx n 0 external`, which works in both); 46 runs it. In a child process.
 TEST_F(Libngspice, DcValueOnAnExternalSourceCrashes39AndWorksIn46) {

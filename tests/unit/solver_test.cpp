@@ -1,5 +1,6 @@
 // simulator.solver "auto": Sparse below Simulator::kKluFromEdges twin edges, KLU from there on,
-// and Sparse on a libngspice without KLU; "sparse" and "klu" as written.
+// and Sparse on a libngspice without KLU; "sparse" and "klu" as written. And the other thing
+// settled against the loaded library: an edge with a compiled device needs one with OSDI.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -14,8 +15,8 @@ namespace {
 
 using Solver = config::Simulator::Solver;
 constexpr std::size_t kCrossover = config::Simulator::kKluFromEdges;
-const spice::LibraryInfo kWithKlu{"46", true};
-const spice::LibraryInfo kWithoutKlu{"39", false};
+const spice::LibraryInfo kWithKlu{"46", true, true};
+const spice::LibraryInfo kWithoutKlu{"39", false, false};
 
 config::Config WithSolver(Solver solver) {
   config::Config config;
@@ -82,6 +83,28 @@ TEST(ResolveSolver, ExplicitKluOnALibraryWithoutKluIsABadInput) {
   config::Config klu = WithSolver(Solver::klu);
   resolve_solver(klu, 32, kWithKlu);
   EXPECT_EQ(klu.simulator.solver, Solver::klu);
+}
+
+// Debian bookworm's 39.3 has no OSDI: the shipped configs' compiled edge is refused before
+// anything runs, naming the key, the library and the behavioural edge to use instead; the
+// behavioural edge itself, and any edge on a library with OSDI, pass.
+TEST(CompiledDevices, AnOsdiEdgeNeedsALibraryWithOsdi) {
+  const std::filesystem::path config = CLLNSIM_SOURCE_DIR "/configs/xor.json";
+  Experiment compiled = prepare(config, {});
+  EXPECT_NO_THROW(settle_for_library(compiled, kWithKlu));
+  try {
+    settle_for_library(compiled, kWithoutKlu);
+    ADD_FAILURE() << "the compiled edge was accepted on a library without OSDI";
+  } catch (const Error& error) {
+    const std::string what = error.what();
+    for (const char* part : {"xor.json: at network.edge.file", "nmos_rule_osdi.sub", "pre_osdi",
+                             "ngspice-39", "without OSDI", "netlists/edges/nmos_rule.sub"}) {
+      EXPECT_NE(what.find(part), std::string::npos) << part << " not in: " << what;
+    }
+  }
+  Experiment behavioural =
+      prepare(config, {{"network.edge.file", "../netlists/edges/nmos_rule.sub"}});
+  EXPECT_NO_THROW(settle_for_library(behavioural, kWithoutKlu));
 }
 
 }  // namespace
