@@ -53,6 +53,7 @@ class EdgeFileReader {
  public:
   std::vector<std::string> output;
   std::vector<SourceLine> logical;
+  std::vector<std::string> compiled_devices;  // the libraries `pre_osdi` lines load
 
   // Reads `file` whole, or only its `.lib section` ... `.endl` block when `section` is given.
   void read(const fs::path& file, const SourceLine* included_from,
@@ -128,7 +129,8 @@ class EdgeFileReader {
     // `pre_osdi FILE` (in a .control block) loads a compiled device before the circuit is
     // parsed; ngspice would resolve FILE against the netlist's folder, so it is made absolute.
     if (keyword == "pre_osdi") {
-      output.push_back("pre_osdi " + device_library(SourceLine{file, number, text}, words));
+      compiled_devices.push_back(device_library(SourceLine{file, number, text}, words));
+      output.push_back("pre_osdi " + compiled_devices.back());
       return;
     }
     output.push_back(text);
@@ -190,8 +192,9 @@ EdgeDefinition read_edge_file(const fs::path& file, const std::string& subckt) {
   EdgeFileReader reader;
   reader.read(file, nullptr);
 
-  EdgeDefinition edge{file, lower(subckt),       reader.output, {}, "", "", {},
-                      {},   EdgeInterface::twin, false};
+  EdgeDefinition edge{
+      file,  lower(subckt), reader.output,          {}, "", "", {}, {}, EdgeInterface::twin,
+      false, false,         reader.compiled_devices};
   std::set<std::string> subckts;
   for (const SourceLine& line : reader.logical) {
     const auto words = split_words(line.text);

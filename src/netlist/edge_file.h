@@ -38,7 +38,8 @@ struct EdgeDefinition {
   std::map<std::string, std::string> transistor_models;  // MOSFET instance -> model name
   EdgeInterface interface = EdgeInterface::twin;         // kEdgePorts or kFreqpropEdgePorts
   bool has_polarity = false;                             // the ninth port kPolarityPort is declared
-  bool has_conductance_resistor = false;  // the subcircuit has a resistor kConductanceResistor
+  bool has_conductance_resistor = false;      // the subcircuit has a resistor kConductanceResistor
+  std::vector<std::string> compiled_devices;  // OSDI libraries its `pre_osdi` lines load (absolute)
 };
 
 // `.include FILE` and `.lib FILE SECTION` (only that section's `.lib SECTION` ... `.endl` block)

@@ -1,10 +1,5 @@
 #include "protocol/experiment.h"
 
-#include <strings.h>
-
-#include <algorithm>
-#include <cctype>
-
 #include "core/error.h"
 #include "core/notice.h"
 #include "netlist/physical.h"
@@ -91,18 +86,11 @@ void resolve_solver(config::Config& config, std::size_t edges, const spice::Libr
 }
 
 void check_compiled_devices(const Experiment& experiment, const spice::LibraryInfo& library) {
-  if (library.osdi) return;
-  const auto loads_osdi = [](const std::string& line) {
-    std::size_t start = 0;
-    while (start < line.size() && std::isspace(static_cast<unsigned char>(line[start]))) ++start;
-    return strncasecmp(line.c_str() + start, "pre_osdi", 8) == 0;
-  };
-  const auto& lines = experiment.edge.lines;
-  if (std::none_of(lines.begin(), lines.end(), loads_osdi)) return;
+  if (library.osdi || experiment.edge.compiled_devices.empty()) return;
   throw input_error(experiment.config.source_file.string() +
                     ": at network.edge.file: " + experiment.edge.file.string() +
-                    " loads a compiled device (pre_osdi), and the loaded libngspice (ngspice-" +
-                    library.version +
+                    " loads a compiled device (pre_osdi " + experiment.edge.compiled_devices[0] +
+                    "), and the loaded libngspice (ngspice-" + library.version +
                     ") was built without OSDI; use an edge without one (for the shipped "
                     "nmos_rule_osdi.sub: --set network.edge.file=../netlists/edges/nmos_rule.sub, "
                     "the same rule as a behavioural source), or install ngspice 46 from "

@@ -235,7 +235,8 @@ TEST_F(EdgeFileTest, QuotedRelativeIncludeIsInlinedFromTheEdgeFolder) {
 }
 
 // `pre_osdi FILE` names a compiled device relative to the edge's folder; the generated netlist
-// gets its absolute path, so ngspice finds it from any working directory.
+// gets its absolute path, so ngspice finds it from any working directory, and the definition
+// lists it (a library without OSDI refuses such an edge up front).
 TEST_F(EdgeFileTest, PreOsdiPathIsMadeAbsoluteFromTheEdgeFolder) {
   Write("models/device.osdi", "not really a library: only its existence is checked here");
   const fs::path file =
@@ -244,6 +245,8 @@ TEST_F(EdgeFileTest, PreOsdiPathIsMadeAbsoluteFromTheEdgeFolder) {
   const EdgeDefinition edge = read_edge_file(file, "edge");
   const std::string expected = "pre_osdi " + (dir_ / "models" / "device.osdi").string();
   EXPECT_NE(std::find(edge.lines.begin(), edge.lines.end(), expected), edge.lines.end());
+  EXPECT_EQ(edge.compiled_devices,
+            std::vector<std::string>{(dir_ / "models" / "device.osdi").string()});
 }
 
 TEST_F(EdgeFileTest, MissingOsdiLibraryNamesTheLineAndTheTarget) {
