@@ -11,6 +11,7 @@
 #include "io/atomic_file.h"
 #include "io/csv.h"
 #include "io/json_file.h"
+#include "netlist/spice_words.h"
 
 namespace cllnsim::characterize {
 namespace {
@@ -118,13 +119,17 @@ bool Characterization::meets_spec() const {
 
 netlist::EdgeDefinition load_edge(const BenchConfig& config) {
   netlist::EdgeDefinition edge = netlist::read_edge_file(config.edge.file, config.edge.subckt);
-  // The bench holds a twin edge's free and clamped drops; a frequency-propagation edge has no
-  // clamped side (its rule is checked by tests/integration/freqprop_edge_test.cpp).
+  // The bench holds a twin edge's free and clamped drops; a one-network edge has no clamped
+  // side (frequency propagation's rule is checked by tests/integration/freqprop_edge_test.cpp,
+  // the time-multiplexed edge's step against the twin's by time_multiplexed_run_test.cpp).
   if (edge.interface != netlist::EdgeInterface::twin) {
+    const bool freqprop = edge.interface == netlist::EdgeInterface::frequency_propagation;
     throw input_error(config.source_file.string() + ": at edge.subckt: '" + config.edge.subckt +
-                      "' in " + config.edge.file.string() +
-                      " is a frequency-propagation edge (ports fa fb g learn vdd vss ref); "
-                      "characterize measures twin edges (ports fa fb ca cb g learn vdd vss)");
+                      "' in " + config.edge.file.string() + " is a " +
+                      (freqprop ? "frequency-propagation" : "time-multiplexed") + " edge (ports " +
+                      netlist::joined(freqprop ? netlist::kFreqpropEdgePorts
+                                               : netlist::kTimeMultiplexedEdgePorts) +
+                      "); characterize measures twin edges (ports fa fb ca cb g learn vdd vss)");
   }
   netlist::check_edge_params(edge, config.edge.params,
                              config.source_file.string() + ": at edge.params");

@@ -79,10 +79,11 @@ constexpr EnumNames<Training::Nudge, 2> kNudgeNames{{
     {"one_sided", Training::Nudge::one_sided},
     {"symmetric", Training::Nudge::symmetric},
 }};
-constexpr EnumNames<Training::Protocol, 3> kProtocolNames{{
+constexpr EnumNames<Training::Protocol, 4> kProtocolNames{{
     {"coupled", Training::Protocol::coupled},
     {"equilibrium_propagation", Training::Protocol::equilibrium_propagation},
     {"frequency_propagation", Training::Protocol::frequency_propagation},
+    {"time_multiplexed", Training::Protocol::time_multiplexed},
 }};
 constexpr EnumNames<Training::LearnOnset, 2> kLearnOnsetNames{{
     {"settled", Training::LearnOnset::settled},
@@ -318,7 +319,7 @@ Training read_training(const ValueReader& value, const Edge& edge) {
   const ObjectReader object = value.object(
       {"eta", "nudge", "nudge_deadzone_v", "epochs", "order", "ramp_seconds", "settle_seconds",
        "learn_seconds", "learn_seconds_final", "learn_onset", "evaluate_every", "learning",
-       "desync", "protocol", "ep_gain_param", "freqprop"});
+       "desync", "protocol", "ep_gain_param", "freqprop", "hold_cycles"});
   Training training;
   training.eta = object.optional("eta", defaults.eta).number(kFraction);
   training.nudge = read_choice(object, "nudge", kNudgeNames, defaults.nudge);
@@ -340,6 +341,14 @@ Training read_training(const ValueReader& value, const Edge& edge) {
   training.desync.fraction =
       desync.optional("fraction", defaults.desync.fraction).number(kFraction);
   training.protocol = read_choice(object, "protocol", kProtocolNames, defaults.protocol);
+  const ValueReader cycles = object.optional("hold_cycles", defaults.hold_cycles);
+  training.hold_cycles = cycles.integer(1);
+  if (training.hold_cycles != 1 && training.protocol != Training::Protocol::time_multiplexed) {
+    cycles.fail(std::to_string(training.hold_cycles) +
+                    " with training.protocol other than "
+                    "\"time_multiplexed\"",
+                "1 (free/clamped cycles are the time-multiplexed protocol's)");
+  }
   const ValueReader gain = object.optional("ep_gain_param", defaults.ep_gain_param);
   training.ep_gain_param = gain.string(kParameterName);
   if (training.protocol == Training::Protocol::equilibrium_propagation &&
@@ -434,6 +443,15 @@ Config read_config(json& document, const fs::path& file, const Diagnostics& diag
   config.checkpoint = read_checkpoint(top.optional("checkpoint", json::object()));
   if (config.training.protocol == Training::Protocol::frequency_propagation) {
     check_frequency_propagation(config, diagnostics);
+  }
+  if (config.training.one_network() && config.physical.free_clamped_coupling_f > 0) {
+    const std::string protocol = config.training.protocol == Training::Protocol::time_multiplexed
+                                     ? "time_multiplexed"
+                                     : "frequency_propagation";
+    diagnostics.fail(JsonPath().key("physical").key("free_clamped_coupling_f"),
+                     io::format_number(config.physical.free_clamped_coupling_f),
+                     "0: there is no clamped copy to couple to (training.protocol \"" + protocol +
+                         "\" has one network)");
   }
   config.source_file = file;
   config.resolved = document;

@@ -158,8 +158,21 @@ struct Training {
   // twin copy; the controller injects an error current at the outputs at frequency_hz while
   // learning, and each edge's gate integrates the product of its drop's DC and f2 components
   // (a squarer and a mixer against the global reference sine; README "Frequency propagation").
-  enum class Protocol { coupled, equilibrium_propagation, frequency_propagation };
+  // time_multiplexed (issue 15): coupled learning on one network, no twin copy: each edge holds
+  // its free drop on a sample-and-hold (the `hold` line), the controller then clamps the outputs
+  // (switches onto O_F,held + eta (L - O_F,held)) and the edge learns from the held free drop
+  // against its own clamped drop, so no difference between two transistors enters the update
+  // (README "Time-multiplexed coupled learning").
+  enum class Protocol { coupled, equilibrium_propagation, frequency_propagation, time_multiplexed };
+  // One network (no clamped copy) for frequency propagation and time multiplexing.
+  bool one_network() const {
+    return protocol == Protocol::frequency_propagation || protocol == Protocol::time_multiplexed;
+  }
   Protocol protocol = Protocol::coupled;
+  // time_multiplexed: free/clamped cycles per training sample, the learning time shared among
+  // them (while a free drop is held, the clamped drop also moves with the gates; short cycles keep
+  // that drift small against the nudge's contrast).
+  int hold_cycles = 1;
   std::string ep_gain_param = "gl";
   struct FreqProp {
     double frequency_hz = 1e6;  // f2: the reference and the error current

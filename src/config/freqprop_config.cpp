@@ -44,7 +44,6 @@ void check_frequency_propagation(const Config& config, const Diagnostics& diagno
   using io::format_number;
   const Training& training = config.training;
   const double frequency = training.freqprop.frequency_hz;
-  const std::string needs = " (training.protocol \"frequency_propagation\" has one network)";
   if (training.per_edge_learn()) {
     diagnostics.fail(path_of({"training", "desync", "fraction"}),
                      format_number(training.desync.fraction),
@@ -54,16 +53,6 @@ void check_frequency_propagation(const Config& config, const Diagnostics& diagno
     diagnostics.fail(path_of({"training", "learn_onset"}), "\"with_input\"",
                      "\"settled\": learning out of equilibrium is not built for frequency "
                      "propagation");
-  }
-  const Physical& physical = config.physical;
-  if (physical.mismatch.vth_sigma_v > 0 || physical.mismatch.kp_sigma_rel > 0) {
-    diagnostics.fail(path_of({"physical", "mismatch"}), "a nonzero mismatch",
-                     "none: device mismatch is drawn between the twins' transistors" + needs);
-  }
-  if (physical.free_clamped_coupling_f > 0) {
-    diagnostics.fail(path_of({"physical", "free_clamped_coupling_f"}),
-                     format_number(physical.free_clamped_coupling_f),
-                     "0: there is no clamped copy to couple to" + needs);
   }
   const double longest = 1 / (kStepsPerPeriod * frequency);
   if (config.simulator.max_step > longest * (1 + kWholePeriodTolerance)) {

@@ -216,17 +216,23 @@ EdgeDefinition read_edge_file(const fs::path& file, const std::string& subckt) {
            ++i) {
         ports.push_back(lower(words[i]));
       }
-      edge.has_polarity = ports.size() == kEdgePorts.size() + 1 && ports.back() == kPolarityPort;
-      if (edge.has_polarity) ports.pop_back();
-      if (ports == kFreqpropEdgePorts) {
-        edge.interface = EdgeInterface::frequency_propagation;
-      } else if (ports != kEdgePorts) {
-        if (edge.has_polarity) ports.push_back(kPolarityPort);
-        throw input_error(where(line) + ": .subckt " + subckt + " has ports '" + join(ports) +
-                          "', expected exactly '" + join(kEdgePorts) +
-                          "' (optionally followed by '" + kPolarityPort +
-                          "'; the twin-edge interface) or '" + join(kFreqpropEdgePorts) +
-                          "' (the frequency-propagation interface), in this order");
+      if (ports == kTimeMultiplexedEdgePorts) {
+        edge.interface = EdgeInterface::time_multiplexed;
+        edge.has_polarity = true;
+      } else {
+        const std::vector<std::string> declared = ports;
+        edge.has_polarity = ports.size() == kEdgePorts.size() + 1 && ports.back() == kPolarityPort;
+        if (edge.has_polarity) ports.pop_back();
+        if (ports == kFreqpropEdgePorts) {
+          edge.interface = EdgeInterface::frequency_propagation;
+        } else if (ports != kEdgePorts) {
+          throw input_error(
+              where(line) + ": .subckt " + subckt + " has ports '" + join(declared) +
+              "', expected exactly '" + join(kEdgePorts) + "' (optionally followed by '" +
+              kPolarityPort + "'; the twin-edge interface), '" + join(kFreqpropEdgePorts) +
+              "' (the frequency-propagation interface) or '" + join(kTimeMultiplexedEdgePorts) +
+              "' (the time-multiplexed interface), in this order");
+        }
       }
       edge.params =
           parse_params(words, i < words.size() && lower(words[i]) == "params:" ? i + 1 : i);

@@ -17,8 +17,13 @@ inline const std::vector<std::string> kEdgePorts = {"fa", "fb",    "ca",  "cb",
 // feedback frequency (README "Frequency propagation").
 inline const std::vector<std::string> kFreqpropEdgePorts = {"fa",  "fb",  "g",  "learn",
                                                             "vdd", "vss", "ref"};
-// Which of the two port lists an edge file's subcircuit has.
-enum class EdgeInterface { twin, frequency_propagation };
+// The third: an edge for training.protocol "time_multiplexed" (one network; the edge holds its
+// free drop while `hold` is at vdd and learns from it against its live, clamped drop; `polarity`
+// as the twin edge's).
+inline const std::vector<std::string> kTimeMultiplexedEdgePorts = {
+    "fa", "fb", "g", "learn", "vdd", "vss", "hold", "polarity"};
+// Which of the port lists an edge file's subcircuit has.
+enum class EdgeInterface { twin, frequency_propagation, time_multiplexed };
 // An edge may add a ninth port, its learning polarity: at vss the learning circuit drives the
 // gate as the rule says, at vdd with the sign reversed (training.nudge "symmetric" needs it).
 inline const std::string kPolarityPort = "polarity";
@@ -36,8 +41,8 @@ struct EdgeDefinition {
   std::string clamped_transistor;             // the MOSFET between ca and cb ("" if none)
   std::map<std::string, std::string> models;  // .model name -> its logical line
   std::map<std::string, std::string> transistor_models;  // MOSFET instance -> model name
-  EdgeInterface interface = EdgeInterface::twin;         // kEdgePorts or kFreqpropEdgePorts
-  bool has_polarity = false;                             // the ninth port kPolarityPort is declared
+  EdgeInterface interface = EdgeInterface::twin;  // kEdgePorts, kFreqpropEdgePorts or kTime...
+  bool has_polarity = false;                      // the ninth port kPolarityPort is declared
   bool has_conductance_resistor = false;      // the subcircuit has a resistor kConductanceResistor
   std::vector<std::string> compiled_devices;  // OSDI libraries its `pre_osdi` lines load (absolute)
 };

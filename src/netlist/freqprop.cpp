@@ -1,6 +1,6 @@
 // training.protocol "frequency_propagation": the parts of the netlist that differ from the twin
 // network's (netlist.cpp writes the rest, with one copy of the network): the controller's
-// reference sine, its error amplifier and modulator at the outputs, and the edge instances.
+// reference sine and its error amplifier and modulator at the outputs.
 #include <string>
 
 #include "netlist/writer.h"
@@ -66,19 +66,6 @@ void write_feedback_stage(Writer& w) {
                   ") - V(" + lowpass + ")))";
     w.line("bfeedback_" + output.name + " " + minus + " " + plus +
            " I = " + format_number(freqprop.feedback_siemens) + " * " + drive + " * " + enable);
-  }
-}
-
-void write_freqprop_edges(Writer& w, const EdgeDefinition& edge) {
-  const auto& c = w.config_;
-  const auto& n = w.network_;
-  write_edge_definition(w, edge);
-  w.section("edges: fa fb g learn vdd vss ref");
-  for (const auto& e : n.edges()) {
-    const auto [fa, fb] = edge_terminals(w, e, 'f');
-    w.line(edge_instance(e.index) + " " + fa + " " + fb + " " + gate_node(e.index) + " " +
-           w.learn_node(e.index) + " vdd " + vss_node(c, n) + " ref " + edge.subckt +
-           instance_params(w, e));
   }
 }
 

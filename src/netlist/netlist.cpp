@@ -25,13 +25,20 @@ void write_header(Writer& w) {
     w.comment("gE is the shared gate of edge E; 'learn' enables learning (vss holds, vdd learns)" +
               std::string(c.training.per_edge_learn() ? ", 'learn_E' edge E's own." : "."));
   } else {
-    w.line("* cllnsim frequency-propagation network: run '" + c.name + "', seed " +
-           std::to_string(c.seed));
+    w.line(std::string("* cllnsim ") + (w.holds() ? "time-multiplexed" : "frequency-propagation") +
+           " network: run '" + c.name + "', seed " + std::to_string(c.seed));
     w.comment(n.description() + ", " + std::to_string(n.edges().size()) + " edges, one network.");
     w.comment(n.is_lattice() ? "Node fR_C is lattice site (R, C);"
                              : "Node f_NAME is graph node NAME;");
-    w.comment("gE is the gate of edge E; 'learn' enables learning (vss holds, vdd learns) and the");
-    w.comment("error current; 'ref' is the reference sine at training.freqprop.frequency_hz.");
+    if (w.holds()) {
+      w.comment("gE is the gate of edge E; 'learn' enables learning (vss holds, vdd learns); at");
+      w.comment(
+          "vdd 'hold' makes every edge hold its free drop and the clamp stage clamp the outputs.");
+    } else {
+      w.comment(
+          "gE is the gate of edge E; 'learn' enables learning (vss holds, vdd learns) and the");
+      w.comment("error current; 'ref' is the reference sine at training.freqprop.frequency_hz.");
+    }
   }
   if (uses_klu(c, n)) {
     w.comment(std::string("simulator.solver ") + config::solver_name(c.simulator.solver) +
@@ -248,6 +255,21 @@ void write_edges(Writer& w, const EdgeDefinition& edge) {
   }
 }
 
+void write_one_network_edges(Writer& w, const EdgeDefinition& edge, const std::string& ports) {
+  const auto& c = w.config_;
+  const auto& n = w.network_;
+  write_edge_definition(w, edge);
+  w.section("edges: fa fb g learn vdd vss " + ports);
+  for (const auto& e : n.edges()) {
+    const auto [fa, fb] = edge_terminals(w, e, 'f');
+    const std::string subckt =
+        w.draws_.free_device.empty() ? edge.subckt : mismatched_subckt(edge, e.index);
+    w.line(edge_instance(e.index) + " " + fa + " " + fb + " " + gate_node(e.index) + " " +
+           w.learn_node(e.index) + " vdd " + vss_node(c, n) + " " + ports + " " + subckt +
+           instance_params(w, e));
+  }
+}
+
 // Parasitic capacitances, noise currents and gate leakage (physical.*); nothing when all off.
 void write_physical_elements(Writer& w) {
   const auto& p = w.config_.physical;
@@ -390,6 +412,9 @@ std::vector<std::string> signal_names(const config::Config& config) {
   for (const auto& output : config.network.outputs) names.push_back("label_" + output.name);
   names.push_back("learn");
   names.push_back("polarity");
+  if (config.training.protocol == config::Training::Protocol::time_multiplexed) {
+    names.push_back("hold");
+  }
   if (config.training.per_edge_learn()) {
     for (int e = 0; e < config::edge_count(config.network); ++e)
       names.push_back("learn_" + std::to_string(e));
@@ -414,9 +439,12 @@ Netlist generate(const config::Config& config, const network::Network& network,
   if (writer.twin()) {
     write_clamp_stage(writer);
     write_edges(writer, edge);
+  } else if (writer.holds()) {
+    write_hold_clamp_stage(writer);
+    write_one_network_edges(writer, edge, "hold polarity");
   } else {
     write_feedback_stage(writer);
-    write_freqprop_edges(writer, edge);
+    write_one_network_edges(writer, edge, "ref");
   }
   write_node_leaks(writer);
   write_physical_elements(writer);

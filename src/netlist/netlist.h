@@ -26,7 +26,8 @@ std::string edge_instance(int edge);
 std::string free_conductance_expression(const EdgeDefinition& definition, int edge);
 
 // The signals the driver presents, in this order: one per input node (named after it), one
-// label per output ("label_<output>"), "learn" and "polarity", and with training.desync
+// label per output ("label_<output>"), "learn" and "polarity", under time multiplexing "hold",
+// and with training.desync
 // (fraction < 1) one learn line per edge, "learn_<edge>", which the edges then use instead of
 // "learn" (no source drives "learn" then: it is the controller's window, kept so the indices
 // of every other signal stay put).

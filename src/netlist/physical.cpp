@@ -185,9 +185,13 @@ void check_physical_support(const config::Config& config, const EdgeDefinition& 
   const config::Physical& physical = config.physical;
   const std::string where = config.source_file.string() + ": at physical.";
   if (physical.mismatch.vth_sigma_v > 0 || physical.mismatch.kp_sigma_rel > 0) {
-    for (const auto& [role, transistor] :
-         {std::pair{"free (between fa and fb)", edge.free_transistor},
-          std::pair{"clamped (between ca and cb)", edge.clamped_transistor}}) {
+    // An edge of one network (frequency propagation, time multiplexing) has only the first.
+    std::vector<std::pair<const char*, std::string>> roles = {
+        {"free (between fa and fb)", edge.free_transistor}};
+    if (edge.interface == EdgeInterface::twin) {
+      roles.emplace_back("clamped (between ca and cb)", edge.clamped_transistor);
+    }
+    for (const auto& [role, transistor] : roles) {
       if (transistor.empty() || !edge.transistor_models.count(transistor) ||
           !names_model_on_first_line(edge, transistor)) {
         throw input_error(where + "mismatch: the edge subcircuit '" + edge.subckt + "' in " +
@@ -213,12 +217,16 @@ std::vector<std::string> mismatched_edge(const EdgeDefinition& edge, int index,
                                          const DeviceShift& free_device,
                                          const DeviceShift& clamped_device) {
   const std::string free_model = device_model_name(edge, index, "f");
-  const std::string clamped_model = device_model_name(edge, index, "c");
   std::vector<std::string> lines{
       shifted_model(edge.models.at(edge.transistor_models.at(edge.free_transistor)), free_model,
-                    free_device, edge),
-      shifted_model(edge.models.at(edge.transistor_models.at(edge.clamped_transistor)),
-                    clamped_model, clamped_device, edge)};
+                    free_device, edge)};
+  const bool twin = !edge.clamped_transistor.empty();
+  const std::string clamped_model = twin ? device_model_name(edge, index, "c") : "";
+  if (twin) {
+    lines.push_back(
+        shifted_model(edge.models.at(edge.transistor_models.at(edge.clamped_transistor)),
+                      clamped_model, clamped_device, edge));
+  }
   for (const std::string& line : subckt_block(edge)) {
     std::vector<std::string> words = split_words(line);
     const std::string first = words.empty() ? "" : lower(words[0]);
@@ -228,7 +236,7 @@ std::vector<std::string> mismatched_edge(const EdgeDefinition& edge, int index,
       words = {".ends", mismatched_subckt(edge, index)};
     } else if (first == edge.free_transistor) {
       words[5] = free_model;
-    } else if (first == edge.clamped_transistor) {
+    } else if (twin && first == edge.clamped_transistor) {
       words[5] = clamped_model;
     } else {
       lines.push_back(line);

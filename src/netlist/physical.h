@@ -32,7 +32,8 @@ void check_physical_support(const config::Config& config, const EdgeDefinition& 
 
 // The netlist lines that give edge `index` its own transistors: one `.model` card per device
 // (the edge's card with the shifted threshold and scaled gain) and a copy of the subcircuit,
-// named mismatched_subckt(edge, index), whose two transistors use them.
+// named mismatched_subckt(edge, index), whose transistors use them (a one-network edge has only
+// the free one; clamped_device is then unused).
 std::vector<std::string> mismatched_edge(const EdgeDefinition& edge, int index,
                                          const DeviceShift& free_device,
                                          const DeviceShift& clamped_device);

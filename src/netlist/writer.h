@@ -167,9 +167,14 @@ class Writer {
     return config_.network.inputs.size() + config_.network.outputs.size();
   }
   std::size_t polarity_signal() const { return learn_signal() + 1; }
-  // With training.desync, edge `edge`'s own learn line (after polarity).
+  // Under time multiplexing, the hold line (after polarity).
+  std::size_t hold_signal() const { return polarity_signal() + 1; }
+  // With training.desync, edge `edge`'s own learn line (after polarity and hold).
   std::size_t edge_learn_signal(int edge) const {
-    return polarity_signal() + 1 + static_cast<std::size_t>(edge);
+    return hold_signal() + (holds() ? 1 : 0) + static_cast<std::size_t>(edge);
+  }
+  bool holds() const {
+    return config_.training.protocol == config::Training::Protocol::time_multiplexed;
   }
   // The learn node an edge's instance connects to: the global line, or with training.desync
   // its own.
@@ -178,10 +183,8 @@ class Writer {
   }
 
   // The copies of the network: free and clamped ('f', 'c') for the twin protocols, the one
-  // network ('f') for frequency propagation.
-  bool twin() const {
-    return config_.training.protocol != config::Training::Protocol::frequency_propagation;
-  }
+  // network ('f') for frequency propagation and time multiplexing.
+  bool twin() const { return !config_.training.one_network(); }
   std::vector<char> copies() const { return twin() ? std::vector{'f', 'c'} : std::vector{'f'}; }
 
   const config::Config& config_;
@@ -209,6 +212,14 @@ void write_edge_definition(Writer& w, const EdgeDefinition& edge);
 // training.protocol "frequency_propagation" (freqprop.cpp): the reference sine and the error
 // current at the outputs, and the edge instances of the one network.
 void write_feedback_stage(Writer& w);
-void write_freqprop_edges(Writer& w, const EdgeDefinition& edge);
+
+// training.protocol "time_multiplexed" (time_multiplexed.cpp): the polarity and hold lines, the
+// controller's sample-and-hold of the free outputs and its switched clamp, and the edge instances
+// of the one network.
+void write_hold_clamp_stage(Writer& w);
+
+// The edge instances of the one network (frequency propagation, time multiplexing): ports
+// fa fb g learn vdd vss, then `ports` (the protocol's global lines, e.g. "ref").
+void write_one_network_edges(Writer& w, const EdgeDefinition& edge, const std::string& ports);
 
 }  // namespace cllnsim::netlist::detail

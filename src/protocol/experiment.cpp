@@ -25,26 +25,55 @@ void check_nudge_support(const config::Config& config, const netlist::EdgeDefini
                     "' after vss; or use \"one_sided\")");
 }
 
-// The protocol decides the circuit the edge sits in: the twin network (coupled learning, EP) or
-// one network with a reference sine (frequency propagation); the edge's ports must be that one's.
+// What each edge interface is, and what uses it.
+struct InterfaceUse {
+  const std::vector<std::string>& ports;
+  const char* kind;  // "a twin edge"
+  const char* used_by;
+};
+
+InterfaceUse interface_use(netlist::EdgeInterface interface) {
+  switch (interface) {
+    case netlist::EdgeInterface::frequency_propagation:
+      return {
+          netlist::kFreqpropEdgePorts, "a frequency-propagation edge",
+          "training.protocol \"frequency_propagation\" (e.g. netlists/edges/freqprop_nmos.sub)"};
+    case netlist::EdgeInterface::time_multiplexed:
+      return {netlist::kTimeMultiplexedEdgePorts, "a time-multiplexed edge",
+              "training.protocol \"time_multiplexed\" (e.g. netlists/edges/nmos_sample_hold.sub)"};
+    case netlist::EdgeInterface::twin:
+      break;
+  }
+  return {netlist::kEdgePorts, "a twin edge",
+          "training.protocol \"coupled\" or \"equilibrium_propagation\" (e.g. "
+          "netlists/edges/nmos_rule.sub)"};
+}
+
+netlist::EdgeInterface interface_of(config::Training::Protocol protocol) {
+  switch (protocol) {
+    case config::Training::Protocol::frequency_propagation:
+      return netlist::EdgeInterface::frequency_propagation;
+    case config::Training::Protocol::time_multiplexed:
+      return netlist::EdgeInterface::time_multiplexed;
+    case config::Training::Protocol::coupled:
+    case config::Training::Protocol::equilibrium_propagation:
+      break;
+  }
+  return netlist::EdgeInterface::twin;
+}
+
+// The protocol decides the circuit the edge sits in: the twin network (coupled learning, EP), one
+// network with a reference sine (frequency propagation) or one network whose edges hold their
+// free drop (time multiplexing); the edge's ports must be that one's.
 void check_protocol_support(const config::Config& config, const netlist::EdgeDefinition& edge) {
-  const bool freqprop =
-      config.training.protocol == config::Training::Protocol::frequency_propagation;
-  const bool freqprop_edge = edge.interface == netlist::EdgeInterface::frequency_propagation;
-  if (freqprop == freqprop_edge) return;
-  throw input_error(
-      config.source_file.string() + ": at training.protocol: " +
-      (freqprop ? "\"frequency_propagation\" needs an edge with the ports '" +
-                      netlist::joined(netlist::kFreqpropEdgePorts) + "', but the subcircuit '" +
-                      edge.subckt + "' in " + edge.file.string() +
-                      " (network.edge) is a twin edge ('" + netlist::joined(netlist::kEdgePorts) +
-                      "'); use e.g. netlists/edges/freqprop_nmos.sub, subckt freqprop_nmos"
-                : "the twin-network protocols need an edge with the ports '" +
-                      netlist::joined(netlist::kEdgePorts) + "', but the subcircuit '" +
-                      edge.subckt + "' in " + edge.file.string() +
-                      " (network.edge) is a frequency-propagation edge ('" +
-                      netlist::joined(netlist::kFreqpropEdgePorts) +
-                      "'); use training.protocol \"frequency_propagation\" with it"));
+  const netlist::EdgeInterface needed = interface_of(config.training.protocol);
+  if (edge.interface == needed) return;
+  const InterfaceUse want = interface_use(needed), have = interface_use(edge.interface);
+  throw input_error(config.source_file.string() + ": at training.protocol: this protocol needs " +
+                    want.kind + " with the ports '" + netlist::joined(want.ports) +
+                    "', but the subcircuit '" + edge.subckt + "' in " + edge.file.string() +
+                    " (network.edge) is " + have.kind + " ('" + netlist::joined(have.ports) +
+                    "'), for " + have.used_by + "; an edge for this protocol: " + want.used_by);
 }
 
 }  // namespace

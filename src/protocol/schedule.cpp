@@ -37,6 +37,7 @@ Schedule::Schedule(const config::Config& config, const tasks::Dataset& data)
       learn_off_(config.network.supply.vss),
       polarity_normal_(config.network.supply.vss),
       polarity_reversed_(config.network.supply.vdd),
+      hold_on_(config.network.supply.vdd),
       epochs_(config.training.epochs),
       learn_signal_(data.train.front().inputs.size() + data.train.front().labels.size()),
       edge_learn_lines_(config.training.per_edge_learn()
@@ -65,6 +66,7 @@ std::vector<netlist::Waveform> Schedule::initial_signals() const {
   std::vector<netlist::Waveform> signals(inputs + labels, netlist::Waveform(0.0));
   signals.emplace_back(learn_off_);
   signals.emplace_back(polarity_normal_);
+  if (holds()) signals.emplace_back(learn_off_);
   signals.insert(signals.end(), edge_learn_lines_, netlist::Waveform(learn_off_));
   return signals;
 }
@@ -112,7 +114,7 @@ double Schedule::learn_window(std::vector<netlist::Waveform>& signals, double t,
   pulse(signals[learn_signal_]);
   for (std::size_t edge = 0; edge < edge_learn_lines_; ++edge) {
     if (edge_learns(seed_, training_.desync.fraction, epoch, window, edge)) {
-      pulse(signals[learn_signal_ + 2 + edge]);
+      pulse(signals[learn_signal_ + (holds() ? 3 : 2) + edge]);
     }
   }
   plan.corners.insert(plan.corners.end(), {t, learning, learn_until, held});
@@ -123,6 +125,16 @@ double Schedule::learn_window(std::vector<netlist::Waveform>& signals, double t,
 // networks still relax; otherwise once they have settled.
 double Schedule::learn_start(double step, double settled) const {
   return training_.learn_onset == config::Training::LearnOnset::with_input ? step : settled;
+}
+
+// Time multiplexing: ramps the hold line up (the free drops and outputs held, the outputs
+// clamped; returns when the clamped network has settled) or down (back to the free state).
+double Schedule::hold(std::vector<netlist::Waveform>& signals, double t, bool clamped,
+                      EpochPlan& plan) const {
+  const double ramped = snap(t + training_.ramp_seconds);
+  signals[learn_signal_ + 2].ramp_to(t, ramped, clamped ? hold_on_ : learn_off_);
+  plan.corners.insert(plan.corners.end(), {t, ramped});
+  return clamped ? snap(ramped + training_.settle_seconds) : ramped;
 }
 
 EpochPlan Schedule::append_epoch(int epoch, std::vector<netlist::Waveform>& signals) const {
@@ -140,19 +152,36 @@ double Schedule::walk_epoch(int epoch, double start, std::vector<netlist::Wavefo
   if (epoch > 0) {
     // The symmetric nudge splits the window: half with the nudge and polarity normal, then the
     // polarity (and with it the nudge) reversed, the networks settled again, the other half.
-    const double window = learn_seconds(epoch) / (symmetric() ? 2 : 1);
+    // Time multiplexing splits it again into hold_cycles free/clamped cycles, each learning
+    // for its share, so the gates move little while a free drop is held.
+    const int cycles = holds() ? training_.hold_cycles : 1;
+    const double window = learn_seconds(epoch) / (symmetric() ? 2 : 1) / cycles;
     const std::vector<std::size_t> order = training_order(epoch);
     for (std::size_t position = 0; position < order.size(); ++position) {
       const std::size_t index = order[position];
       plan.presentations.push_back({t, true, Pass::train, index});
-      const double settled = present(signals, data_.train[index], t, plan);
-      t = learn_window(signals, learn_start(t, settled), window, epoch, position, plan);
-      if (symmetric()) {
-        const double reversed = snap(t + training_.ramp_seconds);
-        signals[learn_signal_ + 1].ramp_to(t, reversed, polarity_reversed_);
-        plan.corners.insert(plan.corners.end(), {t, reversed});
-        t = learn_window(signals, learn_start(t, snap(reversed + training_.settle_seconds)), window,
-                         epoch, position, plan);
+      double step = t;
+      double settled = present(signals, data_.train[index], t, plan);
+      for (int cycle = 0; cycle < cycles; ++cycle) {
+        if (cycle > 0) {
+          // Free again: polarity back to normal, the network settles before the next sample.
+          const double ramped = snap(t + training_.ramp_seconds);
+          if (symmetric()) signals[learn_signal_ + 1].ramp_to(t, ramped, polarity_normal_);
+          plan.corners.insert(plan.corners.end(), {t, ramped});
+          step = t;
+          settled = snap(ramped + training_.settle_seconds);
+        }
+        if (holds()) step = settled = hold(signals, settled, true, plan);
+        t = learn_window(signals, learn_start(step, settled), window, epoch, position, plan);
+        if (symmetric()) {
+          const double reversed = snap(t + training_.ramp_seconds);
+          signals[learn_signal_ + 1].ramp_to(t, reversed, polarity_reversed_);
+          plan.corners.insert(plan.corners.end(), {t, reversed});
+          t = learn_window(signals, learn_start(t, snap(reversed + training_.settle_seconds)),
+                           window, epoch, position, plan);
+        }
+        // Back to the free state: the edges and the controller sample again.
+        if (holds()) t = hold(signals, t, false, plan);
       }
     }
   }

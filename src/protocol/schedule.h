@@ -52,7 +52,8 @@ class Schedule {
   bool evaluated(int epoch) const;
 
   // Signal values at t = 0, in netlist::signal_names() order: inputs and labels at 0 V,
-  // learning off, polarity normal (and, with training.desync, every edge's learn line off).
+  // learning off, polarity normal, under time multiplexing hold off (the free state), and with
+  // training.desync every edge's learn line off.
   std::vector<netlist::Waveform> initial_signals() const;
   // Appends epoch `epoch`'s steps to `signals` (holding the values reached before it).
   EpochPlan append_epoch(int epoch, std::vector<netlist::Waveform>& signals) const;
@@ -70,6 +71,9 @@ class Schedule {
                       std::size_t window, EpochPlan& plan) const;
   double learn_start(double step, double settled) const;
   bool symmetric() const { return training_.nudge == config::Training::Nudge::symmetric; }
+  bool holds() const { return training_.protocol == config::Training::Protocol::time_multiplexed; }
+  double hold(std::vector<netlist::Waveform>& signals, double t, bool clamped,
+              EpochPlan& plan) const;
   // Appends the epoch's steps from `start`, fills `plan`, returns the epoch's end time.
   double walk_epoch(int epoch, double start, std::vector<netlist::Waveform>& signals,
                     EpochPlan& plan) const;
@@ -77,10 +81,10 @@ class Schedule {
   const config::Training training_;
   const tasks::Dataset& data_;
   std::uint64_t seed_;
-  double learn_on_, learn_off_, polarity_normal_, polarity_reversed_;
+  double learn_on_, learn_off_, polarity_normal_, polarity_reversed_, hold_on_;
   int epochs_;
-  std::size_t learn_signal_;      // the global learn line; polarity follows it
-  std::size_t edge_learn_lines_;  // with training.desync: one learn line per edge, after polarity
+  std::size_t learn_signal_;         // the global learn line; polarity (and hold) follow it
+  std::size_t edge_learn_lines_;     // with training.desync: one learn line per edge, after those
   std::vector<double> epoch_start_;  // epochs_ + 2 entries: the last is the run's end
 };
 

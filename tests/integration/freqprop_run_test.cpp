@@ -27,8 +27,8 @@ TEST_F(Training, FrequencyPropagationRefusesATwinEdgeAndTheTwinProtocolsRefuseIt
                                R"(training.nudge="one_sided")", "simulator.max_step=6.25e-8"});
   EXPECT_EQ(twin.exit_code, 2);
   const std::string twin_log = read(dir_ / "twin.log");
-  EXPECT_NE(twin_log.find("at training.protocol: \"frequency_propagation\" needs an edge with "
-                          "the ports 'fa fb g learn vdd vss ref'"),
+  EXPECT_NE(twin_log.find("at training.protocol: this protocol needs a frequency-propagation edge "
+                          "with the ports 'fa fb g learn vdd vss ref'"),
             std::string::npos)
       << twin_log;
   EXPECT_NE(twin_log.find("nmos_rule_osdi.sub"), std::string::npos) << twin_log;
@@ -36,7 +36,8 @@ TEST_F(Training, FrequencyPropagationRefusesATwinEdgeAndTheTwinProtocolsRefuseIt
   const Finished coupled = train(kFreqprop, dir_ / "coupled", {R"(training.protocol="coupled")"});
   EXPECT_EQ(coupled.exit_code, 2);
   const std::string coupled_log = read(dir_ / "coupled.log");
-  EXPECT_NE(coupled_log.find("at training.protocol: the twin-network protocols need an edge"),
+  EXPECT_NE(coupled_log.find("at training.protocol: this protocol needs a twin edge with the ports "
+                             "'fa fb ca cb g learn vdd vss'"),
             std::string::npos)
       << coupled_log;
   EXPECT_NE(coupled_log.find("freqprop_nmos.sub"), std::string::npos) << coupled_log;

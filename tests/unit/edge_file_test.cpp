@@ -208,6 +208,24 @@ TEST_F(EdgeFileTest, TheFrequencyPropagationPortsAreTheSecondInterface) {
                     "'fa fb g learn vdd vss ref' (the frequency-propagation interface)"});
 }
 
+// The third interface: a time-multiplexed edge (one transistor; hold and polarity ports).
+TEST_F(EdgeFileTest, TheTimeMultiplexedPortsAreTheThirdInterface) {
+  const EdgeDefinition shipped = read_edge_file(
+      fs::path(CLLNSIM_SOURCE_DIR) / "netlists/edges/nmos_sample_hold.sub", "cl_nmos_sample_hold");
+  EXPECT_EQ(shipped.interface, EdgeInterface::time_multiplexed);
+  EXPECT_TRUE(shipped.has_polarity);
+  EXPECT_EQ(shipped.free_transistor, "medge");
+  EXPECT_EQ(shipped.clamped_transistor, "");
+  EXPECT_EQ(shipped.compiled_devices.size(), 1u);
+  // Without its polarity port it is none of the interfaces; the error names all three.
+  const fs::path short_ports = Write("tm.sub", std::string(kModel) +
+                                                   ".subckt edge fa fb g learn vdd vss hold\n"
+                                                   "Medge fa g fb 0 nch\n.ends\n");
+  ExpectInputError(short_ports, "edge",
+                   {short_ports.string() + ":2", "fa fb g learn vdd vss hold'",
+                    "'fa fb g learn vdd vss hold polarity' (the time-multiplexed interface)"});
+}
+
 TEST_F(EdgeFileTest, SwappedPortsAreRejectedAtTheirLine) {
   const fs::path file =
       Write("edge.sub", std::string(kModel) + ".subckt edge fb fa ca cb g learn vdd vss\n" +

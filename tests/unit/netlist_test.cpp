@@ -642,9 +642,57 @@ TEST(NetlistText, FrequencyPropagationWritesOneNetworkWithAReferenceAndAnErrorCu
             "bfeedback_out f2_0 f0_2 I = 2e-04 * (0.1 * (V(label_out) - V(lowpass_out)) * "
             "V(ref,vss) - (V(sense_out) - V(lowpass_out))) * V(learn,vss) / V(vdd,vss)");
   EXPECT_EQ(g.CountStarting("xe"), 32);
+  // Device mismatch: each edge's one transistor gets its own card, and the instance its copy.
+  std::string mismatched = json;
+  const std::string simulator = R"("simulator": {"max_step": 1e-7})";
+  mismatched.replace(
+      mismatched.find(simulator), simulator.size(),
+      std::string(simulator) + R"(, "physical": {"mismatch": {"kp_sigma_rel": 0.01}})");
+  const Generated m = Generate(mismatched.c_str());
+  EXPECT_EQ(Words(m.Line("xe0")).at(8), "freqprop_nmos_mm0");
+  EXPECT_EQ(m.CountStarting(".model cl_mm_e0f_"), 1);
+  EXPECT_EQ(m.CountStarting(".model cl_mm_e0c_"), 0);
   // Hidden nodes have one leak each (the twin network's clamped ones are gone).
   EXPECT_FALSE(g.HasLineStarting("rleak_c1_2"));
   EXPECT_TRUE(g.HasLineStarting("rleak_f1_2"));
+}
+
+TEST(NetlistText, TimeMultiplexingWritesOneNetworkWithSampleAndHoldAndASwitchedClamp) {
+  std::string json = kDifferential;
+  const std::string edge = R"("file": "../netlists/edges/nmos_rule.sub", "subckt": "cl_nmos_rule")";
+  json.replace(json.find(edge), edge.size(),
+               R"("file": "../netlists/edges/nmos_sample_hold.sub",
+                  "subckt": "cl_nmos_sample_hold")");
+  const std::string training = R"("training": {"eta": 0.5})";
+  json.replace(json.find(training), training.size(),
+               R"("training": {"eta": 0.5, "protocol": "time_multiplexed", "nudge": "symmetric",
+                  "hold_cycles": 4},
+                  "physical": {"mismatch": {"vth_sigma_v": 0.01}})");
+  const Generated g = Generate(json.c_str());
+  EXPECT_EQ(g.edge.interface, EdgeInterface::time_multiplexed);
+  for (const std::string& line : g.netlist.lines) {
+    EXPECT_EQ(line.find(" c1_2"), std::string::npos) << "no clamped copy: " << line;
+  }
+  EXPECT_FALSE(g.HasLineStarting("vin_x1_c"));
+  EXPECT_EQ(g.Line("vhold"), "vhold hold 0 external");
+  EXPECT_EQ(g.Line("vpolarity"), "vpolarity polarity 0 external");
+  EXPECT_EQ(g.Line("vhold_mid"), "vhold_mid hold_mid 0 1.4");
+  // The controller samples each output node while hold is low and holds it when it rises ...
+  EXPECT_EQ(g.Line("ebuf_held_out_p"), "ebuf_held_out_p buf_held_out_p 0 f0_2 0 1");
+  EXPECT_EQ(g.Line("ssample_held_out_m"),
+            "ssample_held_out_m buf_held_out_m held_out_m hold_mid hold cl_sample_switch");
+  // ... then switches each onto its held value plus or minus half the nudge.
+  EXPECT_EQ(g.Line("bclamp_out_p"),
+            "bclamp_out_p clamp_out_p 0 V = V(held_out_p) + 0.25 * (V(label_out) - "
+            "(V(held_out_p) - V(held_out_m))) * (1 - 2 * (V(polarity) - -0.5) / 3.8)");
+  EXPECT_EQ(g.Line("sclamp_out_m"), "sclamp_out_m clamp_out_m f2_0 hold hold_mid cl_clamp_switch");
+  EXPECT_EQ(g.Line("xe0"),
+            "xe0 f0_0 f0_1 g0 learn vdd vss hold polarity cl_nmos_sample_hold_mm0 cg=4e-09 "
+            "gl=0.002");
+  // Mismatch gives each edge's one transistor its own card (no clamped twin to shift).
+  EXPECT_EQ(g.CountStarting(".model cl_mm_e0f_"), 1);
+  EXPECT_EQ(g.CountStarting(".model cl_mm_e0c_"), 0);
+  EXPECT_EQ(g.CountStarting("xe"), 32);
 }
 
 }  // namespace

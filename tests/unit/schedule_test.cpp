@@ -148,6 +148,49 @@ TEST(ScheduleEpochs, SymmetricNudgeLearnsHalfTheWindowInEachPolarity) {
   EXPECT_NEAR(run.plans[2].end - run.plans[2].start, train + evaluate, 1e-12);
 }
 
+// Time multiplexing: per training sample, hold_cycles cycles of free (hold at vss) then clamped
+// (hold at vdd, settled before learning); learning only while held, each cycle its share of the
+// window in each polarity; hold at vss whenever inputs change and at every read.
+TEST(ScheduleEpochs, TimeMultiplexedLearnsOnlyWhileHeldInEveryCycle) {
+  constexpr int kCycles = 3;
+  const TrainingRun run(Overrides{{"training.protocol", "time_multiplexed"},
+                                  {"training.nudge", "symmetric"},
+                                  {"training.hold_cycles", std::to_string(kCycles)}});
+  ASSERT_EQ(run.signals.size(), 6u);  // x1, x2, label_out, learn, polarity, hold
+  const netlist::Waveform& hold = run.signals[kPolarity + 1];
+  EXPECT_EQ(run.schedule.initial_signals()[kPolarity + 1].values(), std::vector<double>{kVss});
+  for (int epoch = 1; epoch <= 4; ++epoch) {
+    const auto windows = run.LearnWindows(epoch);
+    ASSERT_EQ(windows.size(), 4u * kCycles * 2) << "epoch " << epoch;
+    for (std::size_t k = 0; k < windows.size(); ++k) {
+      const auto [start, end] = windows[k];
+      EXPECT_NEAR(end - start, kLearn / 2 / kCycles, 1e-14);  // times snapped to 12 digits
+      for (double t : {start - kRamp, start, end, end + kRamp / 2}) {
+        EXPECT_NEAR(hold.at(t), kVdd, 1e-12) << "window " << k << " at " << t;
+      }
+      // Each cycle starts free: hold went down and back up since the window before it.
+      if (k % 2 == 0 && k > 0) {
+        const double between = (windows[k - 1].second + start) / 2;
+        EXPECT_LT(windows[k - 1].second + kRamp, start);
+        bool released = false;
+        for (double t = windows[k - 1].second; t < start; t += kRamp / 4) {
+          released = released || hold.at(t) == kVss;
+        }
+        EXPECT_TRUE(released) << "window " << k << " (between " << between << ")";
+      }
+    }
+  }
+  for (const EpochPlan& plan : run.plans) {
+    for (const Read& read : plan.reads) EXPECT_EQ(hold.at(read.time), kVss);
+  }
+  // A sample: present, then per cycle (hold up, settle, two half-windows as in the symmetric
+  // nudge, hold down), the cycles after the first starting with a free settle.
+  const double cycle =
+      kRamp + kSettle + 2 * (kRamp + kLearn / 2 / kCycles + kRamp) + kRamp + kSettle + kRamp;
+  const double sample = kRamp + kSettle + kCycles * cycle + (kCycles - 1) * (kRamp + kSettle);
+  EXPECT_NEAR(run.plans[2].end - run.plans[2].start, 4 * sample + 4 * (kRamp + kSettle), 1e-12);
+}
+
 TEST(ScheduleEpochs, EpochZeroOnlyEvaluatesAllFourSamples) {
   const TrainingRun run;
   const EpochPlan& plan = run.plans[0];
