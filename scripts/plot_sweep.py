@@ -215,6 +215,24 @@ def sweep_title(sweep_dir):
     return f"sweep {name}" + (": " + ", ".join(parts) if parts else "")
 
 
+def draw(parameters, series, metrics, title):
+    """One row of panels per swept parameter, one column per metric; the legend below them all
+    (inside a panel it covered points once there were several series)."""
+    figure, grid = plt.subplots(len(parameters), len(metrics), squeeze=False,
+                                figsize=(4.2 * len(metrics), 3.4 * len(parameters)))
+    for i, parameter in enumerate(parameters):
+        for j, metric in enumerate(metrics):
+            plot_panel(grid[i][j], series, parameter, metric)
+    handles, labels = grid[0][0].get_legend_handles_labels()
+    columns = max(1, min(len(labels), len(metrics)))
+    figure.legend(handles, labels, loc="lower center", ncol=columns, fontsize=7, frameon=False)
+    legend_rows = -(-len(labels) // columns)
+    # Wrapped to the figure's width (about 9 characters per inch): a one-panel figure is narrow.
+    figure.suptitle(textwrap.fill(title, width=int(9 * 4.2 * len(metrics))))
+    figure.tight_layout(rect=(0, (0.16 * legend_rows + 0.05) / figure.get_figheight(), 1, 1))
+    return figure
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("sweep_dir")
@@ -236,15 +254,7 @@ def main():
         series = [(f"{args.by}={unquoted(v)}", [r for r in rows if r[args.by] == v])
                   for v in values]
     metrics = metrics_to_plot(rows)
-    figure, grid = plt.subplots(len(parameters), len(metrics), squeeze=False,
-                                figsize=(4.2 * len(metrics), 3.4 * len(parameters)))
-    for i, parameter in enumerate(parameters):
-        for j, metric in enumerate(metrics):
-            plot_panel(grid[i][j], series, parameter, metric)
-    grid[0][0].legend(fontsize=7)
-    # Wrapped to the figure's width (about 9 characters per inch): a one-panel figure is narrow.
-    figure.suptitle(textwrap.fill(sweep_title(args.sweep_dir), width=int(9 * 4.2 * len(metrics))))
-    figure.tight_layout()
+    figure = draw(parameters, series, metrics, sweep_title(args.sweep_dir))
     out = args.out or os.path.join(args.sweep_dir, "sweep.png")
     figure.savefig(out, dpi=110)
     for name, group in series:

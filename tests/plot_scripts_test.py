@@ -1,7 +1,7 @@
 """Checks of the plot scripts' pictures on small made-up data, one per defect of issue 19 that
 should not come back: network.png's edges visible and its two output nodes told apart, the rule
 map's scatter colours spread, the error-modes legend off the data, the boundary legend in each
-class's colour, sweep.png's title; and the scripts' one-line error without matplotlib.
+class's colour, sweep.png's title and its legend off the panels; and the scripts' one-line error without matplotlib.
 
 usage: python3 tests/plot_scripts_test.py (any python3: the scripts find one with matplotlib)
 """
@@ -228,6 +228,22 @@ class PlotSweepTest(unittest.TestCase):
             with open(os.path.join(folder, "sweep.json"), "w") as stream:
                 json.dump({"base": base, "points": [["seed=1"]]}, stream)
             self.assertIn("200 epochs", plot_sweep.sweep_title(folder))
+
+    def test_legend_of_several_series_covers_no_panel(self):
+        rows = [{"vth": str(vth), "rho": str(rho), "status": "completed",
+                 "train_mse": str(1e-4 * (1 + vth * 100 * (1 - rho) + seed)),
+                 "train_accuracy": "1" if rho or vth < 0.01 else "0.75",
+                 "test_mse": str(1e-4 * (1 + vth * 100 * (1 - rho) + seed)),
+                 "test_accuracy": "1" if rho or vth < 0.01 else "0.75"}
+                for vth in (0.002, 0.005, 0.01, 0.02) for rho in (0, 0.9, 1) for seed in range(3)]
+        series = [(f"rho={rho}", [r for r in rows if r["rho"] == rho]) for rho in ("0", "0.9", "1")]
+        figure = plot_sweep.draw(["vth"], series, plot_sweep.metrics_to_plot(rows), "sweep twins")
+        figure.canvas.draw()
+        legend = figure.legends[0].get_window_extent()
+        self.assertEqual(len(figure.legends[0].get_texts()), 6)
+        for axes in figure.axes:
+            self.assertFalse(legend.overlaps(axes.get_tightbbox(figure.canvas.get_renderer())),
+                             f"the legend covers the panel of {axes.get_ylabel()}")
 
 
 def scales_row(capacitance, ratio, accuracy):
