@@ -224,7 +224,8 @@ def draw(parameters, series, metrics, title):
         for j, metric in enumerate(metrics):
             plot_panel(grid[i][j], series, parameter, metric)
     handles, labels = grid[0][0].get_legend_handles_labels()
-    columns = max(1, min(len(labels), len(metrics)))
+    # A series' labels (band and mean) stay together in a column: matplotlib fills by column.
+    columns = min(len(series), 3) if len(series) > 1 else max(1, len(labels))
     figure.legend(handles, labels, loc="lower center", ncol=columns, fontsize=7, frameon=False)
     legend_rows = -(-len(labels) // columns)
     # Wrapped to the figure's width (about 9 characters per inch): a one-panel figure is narrow.
