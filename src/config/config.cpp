@@ -343,7 +343,7 @@ Training read_training(const ValueReader& value, const Edge& edge) {
   training.protocol = read_choice(object, "protocol", kProtocolNames, defaults.protocol);
   const ValueReader cycles = object.optional("hold_cycles", defaults.hold_cycles);
   training.hold_cycles = cycles.integer(1);
-  if (training.hold_cycles != 1 && training.protocol != Training::Protocol::time_multiplexed) {
+  if (training.hold_cycles != 1 && !training.time_multiplexed()) {
     cycles.fail(std::to_string(training.hold_cycles) +
                     " with training.protocol other than "
                     "\"time_multiplexed\"",
@@ -445,9 +445,8 @@ Config read_config(json& document, const fs::path& file, const Diagnostics& diag
     check_frequency_propagation(config, diagnostics);
   }
   if (config.training.one_network() && config.physical.free_clamped_coupling_f > 0) {
-    const std::string protocol = config.training.protocol == Training::Protocol::time_multiplexed
-                                     ? "time_multiplexed"
-                                     : "frequency_propagation";
+    const std::string protocol =
+        config.training.time_multiplexed() ? "time_multiplexed" : "frequency_propagation";
     diagnostics.fail(JsonPath().key("physical").key("free_clamped_coupling_f"),
                      io::format_number(config.physical.free_clamped_coupling_f),
                      "0: there is no clamped copy to couple to (training.protocol \"" + protocol +

@@ -164,9 +164,10 @@ struct Training {
   // against its own clamped drop, so no difference between two transistors enters the update
   // (README "Time-multiplexed coupled learning").
   enum class Protocol { coupled, equilibrium_propagation, frequency_propagation, time_multiplexed };
+  bool time_multiplexed() const { return protocol == Protocol::time_multiplexed; }
   // One network (no clamped copy) for frequency propagation and time multiplexing.
   bool one_network() const {
-    return protocol == Protocol::frequency_propagation || protocol == Protocol::time_multiplexed;
+    return protocol == Protocol::frequency_propagation || time_multiplexed();
   }
   Protocol protocol = Protocol::coupled;
   // time_multiplexed: free/clamped cycles per training sample, the learning time shared among

@@ -412,9 +412,7 @@ std::vector<std::string> signal_names(const config::Config& config) {
   for (const auto& output : config.network.outputs) names.push_back("label_" + output.name);
   names.push_back("learn");
   names.push_back("polarity");
-  if (config.training.protocol == config::Training::Protocol::time_multiplexed) {
-    names.push_back("hold");
-  }
+  if (config.training.time_multiplexed()) names.push_back("hold");
   if (config.training.per_edge_learn()) {
     for (int e = 0; e < config::edge_count(config.network); ++e)
       names.push_back("learn_" + std::to_string(e));

@@ -173,9 +173,7 @@ class Writer {
   std::size_t edge_learn_signal(int edge) const {
     return hold_signal() + (holds() ? 1 : 0) + static_cast<std::size_t>(edge);
   }
-  bool holds() const {
-    return config_.training.protocol == config::Training::Protocol::time_multiplexed;
-  }
+  bool holds() const { return config_.training.time_multiplexed(); }
   // The learn node an edge's instance connects to: the global line, or with training.desync
   // its own.
   std::string learn_node(int edge) const {
@@ -210,12 +208,11 @@ std::string shaped_error(const config::Config& config, const std::string& error)
 void write_edge_definition(Writer& w, const EdgeDefinition& edge);
 
 // training.protocol "frequency_propagation" (freqprop.cpp): the reference sine and the error
-// current at the outputs, and the edge instances of the one network.
+// current at the outputs.
 void write_feedback_stage(Writer& w);
 
 // training.protocol "time_multiplexed" (time_multiplexed.cpp): the polarity and hold lines, the
-// controller's sample-and-hold of the free outputs and its switched clamp, and the edge instances
-// of the one network.
+// controller's sample-and-hold of the free outputs and its switched clamp.
 void write_hold_clamp_stage(Writer& w);
 
 // The edge instances of the one network (frequency propagation, time multiplexing): ports

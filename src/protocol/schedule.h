@@ -71,7 +71,7 @@ class Schedule {
                       std::size_t window, EpochPlan& plan) const;
   double learn_start(double step, double settled) const;
   bool symmetric() const { return training_.nudge == config::Training::Nudge::symmetric; }
-  bool holds() const { return training_.protocol == config::Training::Protocol::time_multiplexed; }
+  bool holds() const { return training_.time_multiplexed(); }
   double hold(std::vector<netlist::Waveform>& signals, double t, bool clamped,
               EpochPlan& plan) const;
   // Appends the epoch's steps from `start`, fills `plan`, returns the epoch's end time.
